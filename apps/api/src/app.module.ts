@@ -1,0 +1,68 @@
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig, CoreModule, LoggingModule, RateLimitClass, redisOptions } from '@app/core';
+import { AuthModule } from '@app/auth';
+import { TenancyModule } from '@app/tenancy';
+import { ApiKeyGuard } from './common/api-key.guard';
+import { ApiKeyStrategy } from './common/api-key.strategy';
+import { RATE_LIMIT_CLASS, routeMetadata } from './common/decorators';
+import { ExceptionsFilter } from './common/exception.filter';
+import { RateLimitGuard } from './common/rate-limit.guard';
+import { RequestValidationPipe, ValidationShapeInterceptor } from './common/validation';
+import { HealthController } from './health/health.controller';
+import { OrganizationsController } from './orgs/organizations.controller';
+import { ProjectMembersController } from './orgs/project-members.controller';
+import { ProjectsController } from './orgs/projects.controller';
+import { PingController } from './ping/ping.controller';
+import { StartupService } from './startup.service';
+
+const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
+
+@Module({
+  imports: [
+    CoreModule,
+    LoggingModule,
+    AuthModule,
+    TenancyModule,
+    PassportModule,
+    TerminusModule.forRoot({ errorLogStyle: 'json' }),
+    ThrottlerModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        throttlers: RATE_LIMIT_CLASSES.map((name) => ({
+          name,
+          ttl: config.env.RATE_LIMIT_WINDOW_SECONDS * 1000,
+          limit: config.rateLimit(name),
+          skipIf: (context) => (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== name,
+        })),
+        storage: new ThrottlerStorageRedisService({
+          ...redisOptions(config.env.REDIS_URL),
+          keyPrefix: `${config.env.REDIS_PREFIX}:`,
+          maxRetriesPerRequest: 1,
+          connectTimeout: 2000,
+        }),
+      }),
+    }),
+  ],
+  controllers: [
+    HealthController,
+    PingController,
+    OrganizationsController,
+    ProjectsController,
+    ProjectMembersController,
+  ],
+  providers: [
+    ApiKeyStrategy,
+    StartupService,
+    { provide: APP_GUARD, useClass: ApiKeyGuard },
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_FILTER, useClass: ExceptionsFilter },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
+    { provide: APP_INTERCEPTOR, useClass: ValidationShapeInterceptor },
+  ],
+})
+export class ApiModule {}

@@ -1,0 +1,37 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiSecurity } from '@nestjs/swagger';
+import { RateLimitClass } from '@app/core';
+import { AuthContext } from '@app/auth';
+
+export const PUBLIC_ROUTE = 'mem0:public';
+export const IGNORE_TENANT_PARAMS = 'mem0:ignore-tenant-params';
+export const RATE_LIMIT_CLASS = 'mem0:rate-limit-class';
+export const VALIDATION_SHAPE = 'mem0:validation-shape';
+
+/** No API key needed (health, docs). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Routes whose tenant comes from the path: `org_id`/`project_id` in query or body are not a tenant switch. */
+export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
+
+/** Which rate-limit bucket a route draws from (contract 8); `default` when absent. */
+export const RateLimit = (kind: RateLimitClass) => SetMetadata(RATE_LIMIT_CLASS, kind);
+
+/**
+ * How a validation failure is rendered on this route (contract 2.8):
+ * `fields` `{"name": ["..."]}` (default), `errors` `{"errors": {...}}`, `message` / `error` / `detail` `{key: "first problem"}`.
+ */
+export type ValidationShape = 'fields' | 'errors' | 'message' | 'error' | 'detail';
+export const OnInvalid = (shape: ValidationShape) => SetMetadata(VALIDATION_SHAPE, shape);
+
+/** The request's resolved tenant and identity. */
+export const Auth = createParamDecorator(
+  (_: unknown, context: ExecutionContext): AuthContext => context.switchToHttp().getRequest<{ user: AuthContext }>().user,
+);
+
+/** Swagger: the route needs `Authorization: Token <key>`. */
+export const ApiToken = () => ApiSecurity('token');
+
+export function routeMetadata<T>(context: ExecutionContext, key: string): T | undefined {
+  return (Reflect.getMetadata(key, context.getHandler()) ?? Reflect.getMetadata(key, context.getClass())) as T | undefined;
+}

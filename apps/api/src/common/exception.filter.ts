@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode, NOT_FOUND } from '@app/core';
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.BadRequest]: HttpStatus.BAD_REQUEST,
+  [ErrorCode.Unauthenticated]: HttpStatus.UNAUTHORIZED,
+  [ErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+  [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
+  [ErrorCode.Conflict]: HttpStatus.CONFLICT,
+  [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+  [ErrorCode.Throttled]: HttpStatus.TOO_MANY_REQUESTS,
+  [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+/** Every error leaves as JSON in the contract's shapes; unknown ones as a 500 with an `error_id`. */
+@Catch()
+export class ExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ExceptionsFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const { status, body } = this.render(exception, request);
+    if (status === HttpStatus.UNAUTHORIZED) {
+      reply.header('WWW-Authenticate', 'Token');
+    }
+    void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private render(exception: unknown, request: FastifyRequest): { status: number; body: unknown } {
+    if (exception instanceof AppError) {
+      return { status: STATUS[exception.code], body: exception.body };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (status === HttpStatus.NOT_FOUND) {
+        return { status, body: { detail: NOT_FOUND } };
+      }
+      return { status, body: { detail: this.describe(exception) } };
+    }
+    const status = (exception as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // Raised by Fastify before the route ran: body parsing, size limit, media type.
+      return { status, body: { detail: (exception as Error).message } };
+    }
+    const errorId = randomUUID();
+    const requestId = (request.raw as { id?: unknown }).id;
+    this.logger.error({ err: exception, errorId, requestId }, `unhandled error ${errorId}`);
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { detail: 'Internal server error.', error_id: errorId } };
+  }
+
+  private describe(exception: HttpException): string {
+    const response = exception.getResponse();
+    if (typeof response === 'string') {
+      return response;
+    }
+    const message = (response as { message?: unknown }).message;
+    return Array.isArray(message) ? message.join('; ') : String(message ?? exception.message);
+  }
+}

@@ -1,0 +1,68 @@
+import {
+  ArgumentMetadata,
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  NestInterceptor,
+  ValidationPipe,
+} from '@nestjs/common';
+import { catchError, Observable, throwError } from 'rxjs';
+import { AppError, ErrorCode, RequestValidationError } from '@app/core';
+import { routeMetadata, VALIDATION_SHAPE, ValidationShape } from './decorators';
+
+/**
+ * class-validator DTOs with unknown keys stripped (contract 2.5); an absent body validates as `{}`,
+ * a non-object body is refused the way DRF refuses it.
+ */
+@Injectable()
+export class RequestValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidUnknownValues: false,
+      exceptionFactory: (errors) => RequestValidationError.fromClassValidator(errors),
+    });
+  }
+
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && this.toValidate(metadata)) {
+      if (value === undefined || value === null) {
+        value = {};
+      } else if (typeof value !== 'object' || Array.isArray(value)) {
+        const got = Array.isArray(value) ? 'list' : typeof value;
+        throw new RequestValidationError({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+function render(shape: ValidationShape, error: RequestValidationError): Record<string, unknown> {
+  switch (shape) {
+    case 'fields':
+      return error.fields;
+    case 'errors':
+      return { errors: error.fields };
+    case 'message':
+    case 'error':
+    case 'detail':
+      return { [shape]: error.firstMessage };
+  }
+}
+
+/** Renders validation failures in the shape the route declares with @OnInvalid (pipes run inside it). */
+@Injectable()
+export class ValidationShapeInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(
+      catchError((error: unknown) => {
+        if (error instanceof RequestValidationError) {
+          const shape = routeMetadata<ValidationShape>(context, VALIDATION_SHAPE) ?? 'fields';
+          return throwError(() => new AppError(ErrorCode.BadRequest, render(shape, error)));
+        }
+        return throwError(() => error);
+      }),
+    );
+  }
+}

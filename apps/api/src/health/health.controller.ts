@@ -1,0 +1,46 @@
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { AppError, DatabaseHealthRepository, ErrorCode, RedisHealthService } from '@app/core';
+import { Public } from '../common/decorators';
+
+@ApiTags('operations')
+@Public()
+@Controller()
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly database: DatabaseHealthRepository,
+    private readonly redis: RedisHealthService,
+  ) {}
+
+  @Get('healthz')
+  @ApiOperation({ summary: 'Liveness: the process is up' })
+  healthz() {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ summary: 'Readiness: Postgres and Redis answer' })
+  async readyz() {
+    try {
+      return await this.health.check([() => this.probe('postgres', () => this.database.ping()), () => this.probe('redis', () => this.redis.ping())]);
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        throw new AppError(ErrorCode.Unavailable, error.getResponse() as Record<string, unknown>);
+      }
+      throw error;
+    }
+  }
+
+  private async probe(key: string, ping: () => Promise<void>) {
+    const indicator = this.indicators.check(key);
+    try {
+      await ping();
+      return indicator.up();
+    } catch (error) {
+      return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication } from '@nestjs/common';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { FastifyError, FastifyInstance } from 'fastify';
+import { Logger } from 'nestjs-pino';
+import { AppConfig } from '@app/core';
+
+/** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
+export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
+
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  return new FastifyAdapter({
+    // Every route answers with and without its trailing slash, no redirect (contract 2.4).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    bodyLimit: config.env.BODY_LIMIT_BYTES,
+    trustProxy: config.env.TRUST_PROXY,
+    logger: false,
+    // Request ids: the caller's X-Request-Id when sane, else a UUID; echoed back and logged.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+}
+
+/** Clients send `Content-Type: application/json` even on bodiless GET/DELETE: an empty body is no body. */
+function registerJsonParser(fastify: FastifyInstance): void {
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      const parseError = new Error(`JSON parse error - ${(error as Error).message}`) as FastifyError;
+      parseError.statusCode = 400;
+      done(parseError, undefined);
+    }
+  });
+}
+
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Mem0 Platform API (self-hosted)')
+    .setDescription('Wire-compatible Mem0 Platform API. Authenticate with `Authorization: Token <api key>`.')
+    .setVersion('1.0')
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <api key>' }, 'token')
+    .build();
+  return SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,
+  });
+}
+
+/** Everything main.ts and the e2e tests share, so tests run the real HTTP stack. */
+export function configureApp(app: NestFastifyApplication): OpenAPIObject {
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonParser(fastify);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!/^[\w.:-]{1,128}$/.test(request.id)) {
+      request.id = randomUUID();
+      (request.raw as { id?: string }).id = request.id;
+    }
+    void reply.header('X-Request-Id', request.id);
+    done();
+  });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  return document;
+}

@@ -1,0 +1,117 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.trim().toLowerCase()) : value;
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** Every environment variable the server reads, with its default (mirrored in .env.example). */
+export class EnvDto {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: string = 'development';
+
+  @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsInt() @Min(1) @Max(65535)
+  PORT: number = 8000;
+
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/mem0';
+
+  @IsInt() @Min(1) @Max(200)
+  DATABASE_POOL_SIZE: number = 10;
+
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })
+  REDIS_PREFIX: string = 'mem0';
+
+  @Transform(emptyToUndefined) @IsOptional() @Matches(/^\S{20,200}$/, {
+    message: 'BOOTSTRAP_API_KEY must be 20 to 200 characters without spaces',
+  })
+  BOOTSTRAP_API_KEY?: string = undefined;
+
+  @IsString()
+  BOOTSTRAP_ORG_NAME: string = 'default-org';
+
+  @IsString()
+  BOOTSTRAP_PROJECT_NAME: string = 'default-project';
+
+  @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'BOOTSTRAP_USER_EMAIL must be an e-mail address' })
+  BOOTSTRAP_USER_EMAIL: string = 'owner@localhost';
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  OPENAI_API_KEY?: string = undefined;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OPENAI_BASE_URL?: string = undefined;
+
+  @Transform(toBool) @IsBoolean()
+  RATE_LIMIT_ENABLED: boolean = true;
+
+  @IsInt() @Min(1) @Max(86400)
+  RATE_LIMIT_WINDOW_SECONDS: number = 60;
+
+  @IsInt() @Min(1)
+  RATE_LIMIT_DEFAULT: number = 1200;
+
+  @IsInt() @Min(1)
+  RATE_LIMIT_ADD: number = 1000;
+
+  @IsInt() @Min(1)
+  RATE_LIMIT_SEARCH: number = 600;
+}
+
+export type RateLimitClass = 'default' | 'add' | 'search';
+
+/** The validated, typed configuration; inject it anywhere (tests override the provider). */
+export class AppConfig {
+  constructor(readonly env: Readonly<EnvDto>) {}
+
+  get isTest(): boolean {
+    return this.env.NODE_ENV === 'test';
+  }
+
+  rateLimit(kind: RateLimitClass): number {
+    const limits: Record<RateLimitClass, number> = {
+      default: this.env.RATE_LIMIT_DEFAULT,
+      add: this.env.RATE_LIMIT_ADD,
+      search: this.env.RATE_LIMIT_SEARCH,
+    };
+    return limits[kind];
+  }
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the process environment (plus overrides), validates it and fails with one clear message. */
+export function loadConfig(overrides: Record<string, string | undefined> = {}): AppConfig {
+  const raw: Record<string, unknown> = {};
+  const source = { ...process.env, ...overrides };
+  for (const key of Object.keys(new EnvDto())) {
+    if (source[key] !== undefined) {
+      raw[key] = source[key];
+    }
+  }
+  const env = plainToInstance(EnvDto, raw, { enableImplicitConversion: true, exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((error) => {
+      const shown = /KEY/.test(error.property) ? '(hidden)' : JSON.stringify(raw[error.property]);
+      return `${Object.values(error.constraints ?? {}).join('; ')} (got ${shown})`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join(' | ')}`);
+  }
+  return new AppConfig(env);
+}

@@ -1,0 +1,14 @@
+export * from './config/app-config';
+export * from './core.module';
+export * from './errors/app-error';
+export * from './logging/logging.module';
+export * from './prisma/database-health.repository';
+export * from './prisma/prisma.service';
+export * from './redis/redis';
+export * from './redis/redis-health.service';
+export * from './redis/redis.module';
+export * from './util/ids';
+export { Prisma, Role } from './prisma/generated/client';
+export type { ApiKey, Organization, Project, User } from './prisma/generated/client';
+export * from './util/time';
+export * from './errors/validation-error';

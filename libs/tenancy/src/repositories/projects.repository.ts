@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService, Project, Role } from '@app/core';
+import { MemberRow } from './organizations.repository';
+
+export type ProjectWithMembers = Project & { members: MemberRow[] };
+
+export interface ProjectAccess {
+  project: ProjectWithMembers;
+  /** The user's role in the project (org owners own every project of the org); null: no access. */
+  role: Role | null;
+}
+
+const WITH_MEMBERS = {
+  members: { include: { user: { select: { id: true, email: true, username: true } } }, orderBy: { createdAt: 'asc' } },
+} as const;
+
+@Injectable()
+export class ProjectsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(projectId: string): Promise<Project | null> {
+    return this.prisma.project.findUnique({ where: { id: projectId } });
+  }
+
+  findDefault(orgId: string): Promise<Project | null> {
+    return this.prisma.project.findFirst({ where: { orgId, isDefault: true }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** The project, if it belongs to the org, with the user's effective role in it. */
+  async findAccess(orgId: string, projectId: string, userId: string): Promise<ProjectAccess | null> {
+    const project = await this.prisma.project.findFirst({
+      where: { id: projectId, orgId },
+      include: { ...WITH_MEMBERS, org: { select: { members: { where: { userId }, select: { role: true } } } } },
+    });
+    if (!project) {
+      return null;
+    }
+    const { org, ...rest } = project;
+    const orgOwner = org.members.some((member) => member.role === Role.OWNER);
+    const projectRole = rest.members.find((member) => member.user.id === userId)?.role ?? null;
+    return { project: rest, role: orgOwner ? Role.OWNER : projectRole };
+  }
+
+  /** Projects of the org the user can see: all of them for org owners, else their memberships. */
+  listVisible(orgId: string, userId: string, orgOwner: boolean): Promise<ProjectWithMembers[]> {
+    return this.prisma.project.findMany({
+      where: orgOwner ? { orgId } : { orgId, members: { some: { userId } } },
+      include: WITH_MEMBERS,
+      orderBy: { createdAt: 'asc' },
+    });
+  }
+
+  listForMember(userId: string): Promise<Project[]> {
+    return this.prisma.project.findMany({ where: { members: { some: { userId } } }, orderBy: { createdAt: 'asc' } });
+  }
+
+  listAll(orgId?: string): Promise<Project[]> {
+    return this.prisma.project.findMany({ where: orgId ? { orgId } : {}, orderBy: { createdAt: 'asc' } });
+  }
+
+  create(orgId: string, input: { name: string; description?: string | null }, ownerId: string): Promise<Project> {
+    return this.prisma.$transaction(async (tx) => {
+      const project = await tx.project.create({
+        data: { orgId, name: input.name, description: input.description ?? null },
+      });
+      await tx.projectMember.create({ data: { projectId: project.id, userId: ownerId, role: Role.OWNER } });
+      return project;
+    });
+  }
+
+  async update(projectId: string, data: Prisma.ProjectUpdateInput): Promise<void> {
+    await this.prisma.project.update({ where: { id: projectId }, data });
+  }
+
+  /** Deletes the project; every tenant table cascades from projects(id). */
+  async delete(projectId: string): Promise<void> {
+    await this.prisma.project.delete({ where: { id: projectId } });
+  }
+
+  async upsertMember(projectId: string, userId: string, role: Role): Promise<void> {
+    await this.prisma.projectMember.upsert({
+      where: { projectId_userId: { projectId, userId } },
+      create: { projectId, userId, role },
+      update: { role },
+    });
+  }
+
+  async updateMemberRole(projectId: string, userId: string, role: Role): Promise<boolean> {
+    const result = await this.prisma.projectMember.updateMany({ where: { projectId, userId }, data: { role } });
+    return result.count > 0;
+  }
+
+  async removeMember(projectId: string, userId: string): Promise<boolean> {
+    const result = await this.prisma.projectMember.deleteMany({ where: { projectId, userId } });
+    return result.count > 0;
+  }
+
+  countOwners(projectId: string): Promise<number> {
+    return this.prisma.projectMember.count({ where: { projectId, role: Role.OWNER } });
+  }
+}

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode, isUuid, Prisma, Role } from '@app/core';
+import { ProjectMemberDto } from '../dto/member.dto';
+import { CreateProjectDto, mapProject, toProjectUpdate, UpdateProjectDto } from '../dto/project.dto';
+import { ProjectAccess, ProjectsRepository } from '../repositories/projects.repository';
+import { UsersRepository } from '../repositories/users.repository';
+import { Actor } from './actor';
+import { OrganizationsService } from './organizations.service';
+
+const NOT_FOUND = 'Organization or project not found';
+const CANNOT_MODIFY = 'Unauthorized to modify this project.';
+const CANNOT_MANAGE_MEMBERS = 'Unauthorized to modify project members.';
+
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly projects: ProjectsRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  async list(actor: Actor, orgId: string) {
+    const orgRole = await this.organizations.requireRole(actor, orgId);
+    const projects = await this.projects.listVisible(orgId, actor.userId, orgRole === Role.OWNER);
+    return projects.map((project) => {
+      const member = project.members.find((row) => row.user.id === actor.userId);
+      return mapProject(project, orgRole === Role.OWNER ? Role.OWNER : (member?.role ?? null));
+    });
+  }
+
+  async create(actor: Actor, orgId: string, dto: CreateProjectDto) {
+    await this.organizations.requireRole(actor, orgId, Role.OWNER, 'Unauthorized to create projects in this organization.');
+    try {
+      const project = await this.projects.create(orgId, dto, actor.userId);
+      return { message: 'Project created successfully.', project_id: project.id };
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        throw AppError.message(ErrorCode.BadRequest, 'Project could not be created: the name is already taken.');
+      }
+      throw error;
+    }
+  }
+
+  async get(actor: Actor, orgId: string, projectId: string) {
+    const access = await this.requireAccess(actor, orgId, projectId);
+    return mapProject(access.project, access.role);
+  }
+
+  async update(actor: Actor, orgId: string, projectId: string, dto: UpdateProjectDto) {
+    await this.requireAccess(actor, orgId, projectId, CANNOT_MODIFY);
+    const data = toProjectUpdate(dto);
+    if (Object.keys(data).length > 0) {
+      await this.projects.update(projectId, data);
+    }
+    return { message: 'Project updated successfully' };
+  }
+
+  async delete(actor: Actor, orgId: string, projectId: string) {
+    const access = await this.requireAccess(actor, orgId, projectId, CANNOT_MODIFY);
+    if (access.project.isDefault) {
+      throw AppError.message(ErrorCode.BadRequest, "The organization's default project cannot be deleted.");
+    }
+    await this.projects.delete(projectId);
+    return { message: 'Project and related data deleted successfully.' };
+  }
+
+  async members(actor: Actor, orgId: string, projectId: string) {
+    const project = await this.get(actor, orgId, projectId);
+    return { members: project.members };
+  }
+
+  async addMember(actor: Actor, orgId: string, projectId: string, dto: ProjectMemberDto) {
+    await this.requireAccess(actor, orgId, projectId, CANNOT_MANAGE_MEMBERS);
+    const user = await this.users.findByEmail(dto.email);
+    if (!user) {
+      throw AppError.message(ErrorCode.NotFound, 'User not found.');
+    }
+    const orgRole = await this.organizations.requireRole({ userId: user.id }, orgId).catch(() => null);
+    if (!orgRole) {
+      throw AppError.message(ErrorCode.BadRequest, 'User is not a member of this organization.');
+    }
+    await this.projects.upsertMember(projectId, user.id, dto.role ?? Role.READER);
+    return { message: 'User added to the project successfully.' };
+  }
+
+  async updateMember(actor: Actor, orgId: string, projectId: string, dto: ProjectMemberDto) {
+    const access = await this.requireAccess(actor, orgId, projectId, CANNOT_MANAGE_MEMBERS);
+    const role = dto.role ?? Role.READER;
+    const target = this.findMember(access, dto.email);
+    if (role !== Role.OWNER) {
+      await this.keepAnOwner(projectId, target.role);
+    }
+    await this.projects.updateMemberRole(projectId, target.user.id, role);
+    return { message: 'User role updated successfully.' };
+  }
+
+  async removeMember(actor: Actor, orgId: string, projectId: string, email: string | undefined) {
+    const access = await this.requireAccess(actor, orgId, projectId, CANNOT_MANAGE_MEMBERS);
+    if (!email) {
+      throw AppError.message(ErrorCode.BadRequest, 'email is required.');
+    }
+    const target = this.findMember(access, email);
+    await this.keepAnOwner(projectId, target.role);
+    await this.projects.removeMember(projectId, target.user.id);
+    return { message: 'Member removed from the project' };
+  }
+
+  async exists(orgId: string, projectId: string): Promise<boolean> {
+    return isUuid(projectId) && (await this.projects.findById(projectId))?.orgId === orgId;
+  }
+
+  /**
+   * The project with the caller's role. Without access it answers 404 (existence never leaks);
+   * with `refusal`, anything short of OWNER answers 403 with that message.
+   */
+  async requireAccess(actor: Actor, orgId: string, projectId: string, refusal?: string): Promise<ProjectAccess> {
+    const access =
+      isUuid(orgId) && isUuid(projectId) ? await this.projects.findAccess(orgId, projectId, actor.userId) : null;
+    if (!access || !access.role) {
+      throw AppError.message(ErrorCode.NotFound, NOT_FOUND);
+    }
+    if (refusal && access.role !== Role.OWNER) {
+      throw AppError.message(ErrorCode.Forbidden, refusal);
+    }
+    return access;
+  }
+
+  private findMember(access: ProjectAccess, email: string) {
+    const target = access.project.members.find((member) => member.user.email === email.toLowerCase());
+    if (!target) {
+      throw AppError.message(ErrorCode.NotFound, 'Member not found.');
+    }
+    return target;
+  }
+
+  private async keepAnOwner(projectId: string, currentRole: Role): Promise<void> {
+    if (currentRole === Role.OWNER && (await this.projects.countOwners(projectId)) <= 1) {
+      throw AppError.message(ErrorCode.BadRequest, 'A project must keep at least one owner.');
+    }
+  }
+}

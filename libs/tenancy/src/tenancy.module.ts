@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ApiKeysRepository } from './repositories/api-keys.repository';
+import { BootstrapRepository } from './repositories/bootstrap.repository';
+import { OrganizationsRepository } from './repositories/organizations.repository';
+import { ProjectsRepository } from './repositories/projects.repository';
+import { UsersRepository } from './repositories/users.repository';
+import { AdminService } from './services/admin.service';
+import { ApiKeysService } from './services/api-keys.service';
+import { BootstrapService } from './services/bootstrap.service';
+import { OrganizationsService } from './services/organizations.service';
+import { ProjectsService } from './services/projects.service';
+import { UsersService } from './services/users.service';
+
+@Module({
+  providers: [
+    ApiKeysRepository,
+    BootstrapRepository,
+    OrganizationsRepository,
+    ProjectsRepository,
+    UsersRepository,
+    AdminService,
+    ApiKeysService,
+    BootstrapService,
+    OrganizationsService,
+    ProjectsService,
+    UsersService,
+  ],
+  exports: [AdminService, ApiKeysService, BootstrapService, OrganizationsService, ProjectsService, UsersService],
+})
+export class TenancyModule {}
