@@ -1,0 +1,31 @@
+# Sourced by scripts/start.sh and scripts/test.sh: everything a fresh clone needs before it runs.
+# Each step is skipped when its inputs have not changed since it last ran.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+
+export PRISMA_SCHEMA_ENGINE_BINARY="$PWD/scripts/prisma-engine-stub.sh"
+export CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 NPM_CONFIG_UPDATE_NOTIFIER=false
+
+step() { printf '\033[1m> %s\033[0m\n' "$*" >&2; }
+fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -d' ' -f1; }
+
+node scripts/preflight.mjs
+
+lock_sum="$(fingerprint package-lock.json .npmrc)"
+if [ "$(cat node_modules/.install-stamp 2>/dev/null)" != "$lock_sum" ]; then
+  step "installing dependencies (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_sum" > node_modules/.install-stamp
+fi
+
+db_host="$(node -e 'console.log(new URL(process.env.DATABASE_URL || "postgresql://127.0.0.1/x").hostname)')"
+case "$db_host" in
+  127.*|localhost|::1|"") bash scripts/install-pgvector.sh ;;
+esac
+
+schema_sum="$(fingerprint prisma/schema.prisma package-lock.json)"
+if [ "$(cat libs/core/src/prisma/generated/.stamp 2>/dev/null)" != "$schema_sum" ]; then
+  step "generating the Prisma client"
+  npx prisma generate >/dev/null
+  echo "$schema_sum" > libs/core/src/prisma/generated/.stamp
+fi
