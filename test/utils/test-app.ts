@@ -98,7 +98,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
 }
 
 async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true });
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => null });
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
     let cursor = '0';

@@ -4,7 +4,8 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
-import { AppConfig, CoreModule, LoggingModule, RateLimitClass, redisOptions } from '@app/core';
+import { Redis } from 'ioredis';
+import { AppConfig, CoreModule, LoggingModule, RateLimitClass, REDIS } from '@app/core';
 import { AuthModule } from '@app/auth';
 import { TenancyModule } from '@app/tenancy';
 import { ApiKeyGuard } from './common/api-key.guard';
@@ -31,20 +32,15 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     PassportModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
+      inject: [AppConfig, REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
         throttlers: RATE_LIMIT_CLASSES.map((name) => ({
           name,
           ttl: config.env.RATE_LIMIT_WINDOW_SECONDS * 1000,
           limit: config.rateLimit(name),
           skipIf: (context) => (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== name,
         })),
-        storage: new ThrottlerStorageRedisService({
-          ...redisOptions(config.env.REDIS_URL),
-          keyPrefix: `${config.env.REDIS_PREFIX}:`,
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2000,
-        }),
+        storage: new ThrottlerStorageRedisService(redis),
       }),
     }),
   ],

@@ -39,7 +39,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     const resetIn = Math.max(0, state.isBlocked ? state.timeToBlockExpire : state.timeToExpire);
     reply.header('X-RateLimit-Limit', limit);
     reply.header('X-RateLimit-Remaining', remaining);
-    reply.header('X-RateLimit-Reset', Math.ceil(Date.now() / 1000) + resetIn);
+    reply.header('X-RateLimit-Reset', Math.floor(Date.now() / 1000) + resetIn);
     reply.header('RateLimit-Policy', `"${name}";q=${limit};w=${Math.round(ttl / 1000)}`);
     reply.header('RateLimit', `"${name}";r=${remaining};t=${resetIn}`);
     if (state.isBlocked) {
