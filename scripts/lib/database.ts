@@ -1,9 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
-const MIGRATIONS_DIR = join(__dirname, '..', '..', 'prisma', 'migrations');
+/** prisma/migrations of the checkout, found from here whether this file runs from source or compiled. */
+function migrationsDir(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'prisma', 'migrations'))) {
+      return join(dir, 'prisma', 'migrations');
+    }
+  }
+  throw new Error('prisma/migrations not found');
+}
 // The advisory lock id Prisma Migrate uses, so our runner and `prisma migrate deploy` exclude each other.
 const PRISMA_MIGRATE_LOCK = 72707369;
 
@@ -25,7 +33,7 @@ export interface Migration {
   checksum: string;
 }
 
-export function listMigrations(dir = MIGRATIONS_DIR): Migration[] {
+export function listMigrations(dir = migrationsDir()): Migration[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'migration.sql')))
     .map((entry) => entry.name)
