@@ -23,7 +23,12 @@ describe('bootstrap on first start', () => {
       const org = await first.prisma.organization.findFirstOrThrow();
       expect(org).toMatchObject({ name: 'default-org', isDefault: true });
       const project = await first.prisma.project.findFirstOrThrow();
-      expect(project).toMatchObject({ name: 'default-project', isDefault: true, orgId: org.id, id: ping.body.project_id });
+      expect(project).toMatchObject({
+        name: 'default-project',
+        isDefault: true,
+        orgId: org.id,
+        id: ping.body.project_id,
+      });
       const owner = await first.prisma.projectMember.findFirstOrThrow({ where: { projectId: project.id } });
       expect(owner.role).toBe('OWNER');
       const before = await counts(first);
@@ -35,7 +40,11 @@ describe('bootstrap on first start', () => {
 
       // A new BOOTSTRAP_API_KEY on a later start is added to the default project; the old one keeps working.
       const rotated = 'm0-rotated-bootstrap-key-1111111111111111';
-      const third = await createTestApp({ databaseUrl: database.url, keepDatabase: true, env: { BOOTSTRAP_API_KEY: rotated } });
+      const third = await createTestApp({
+        databaseUrl: database.url,
+        keepDatabase: true,
+        env: { BOOTSTRAP_API_KEY: rotated },
+      });
       for (const key of [TEST_BOOTSTRAP_KEY, rotated]) {
         const response = await request(third.http).get('/v1/ping/').set('Authorization', `Token ${key}`).expect(200);
         expect(response.body.project_id).toBe(project.id);
@@ -55,14 +64,22 @@ describe('bootstrap on first start', () => {
       return true;
     });
     try {
-      const first = await createTestApp({ databaseUrl: database.url, keepDatabase: true, env: { BOOTSTRAP_API_KEY: '' } });
+      const first = await createTestApp({
+        databaseUrl: database.url,
+        keepDatabase: true,
+        env: { BOOTSTRAP_API_KEY: '' },
+      });
       const printed = written.join('').match(/m0-[A-Za-z0-9_-]{40}/g) ?? [];
       expect(printed).toHaveLength(1);
       await request(first.http).get('/v1/ping/').set('Authorization', `Token ${printed[0]}`).expect(200);
       await first.close();
 
       written.length = 0;
-      const second = await createTestApp({ databaseUrl: database.url, keepDatabase: true, env: { BOOTSTRAP_API_KEY: '' } });
+      const second = await createTestApp({
+        databaseUrl: database.url,
+        keepDatabase: true,
+        env: { BOOTSTRAP_API_KEY: '' },
+      });
       expect(written.join('')).not.toMatch(/m0-/);
       expect(await second.prisma.apiKey.count()).toBe(1);
       await second.close();

@@ -13,7 +13,12 @@ describe('cross-cutting HTTP behaviour (contract section 2)', () => {
   afterAll(() => t.close());
 
   it('answers every route with and without its trailing slash, without redirecting', async () => {
-    for (const path of ['/v1/ping', '/v1/ping/', `/api/v1/orgs/organizations/${tenant.orgId}`, `/api/v1/orgs/organizations/${tenant.orgId}/`]) {
+    for (const path of [
+      '/v1/ping',
+      '/v1/ping/',
+      `/api/v1/orgs/organizations/${tenant.orgId}`,
+      `/api/v1/orgs/organizations/${tenant.orgId}/`,
+    ]) {
       const response = await request(t.http).get(path).set(auth());
       expect(response.status).toBe(200);
     }

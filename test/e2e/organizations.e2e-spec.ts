@@ -47,7 +47,10 @@ describe('organization routes (contract 9.1, 9.2)', () => {
       .set(auth(owner))
       .send({ name: 'acme', description: 'Acme Inc.', unknown_key: 1 })
       .expect(201);
-    expect(response.body).toEqual({ message: 'Organization created successfully.', org_id: expect.stringMatching(UUID) });
+    expect(response.body).toEqual({
+      message: 'Organization created successfully.',
+      org_id: expect.stringMatching(UUID),
+    });
     const orgId: string = response.body.org_id;
 
     const org = await t.prisma.organization.findUniqueOrThrow({ where: { id: orgId } });
@@ -64,7 +67,12 @@ describe('organization routes (contract 9.1, 9.2)', () => {
     expect(listed.body.map((item: { org_id: string }) => item.org_id)).toEqual([owner.orgId, orgId]);
     const viaApi = await request(t.http).get(`${ORGS}/${orgId}/projects/`).set(auth(owner)).expect(200);
     expect(viaApi.body).toEqual([
-      expect.objectContaining({ project_id: projects[0].id, name: 'default-project', is_default: true, user_role: 'OWNER' }),
+      expect.objectContaining({
+        project_id: projects[0].id,
+        name: 'default-project',
+        is_default: true,
+        user_role: 'OWNER',
+      }),
     ]);
   });
 
@@ -125,7 +133,11 @@ describe('organization routes (contract 9.1, 9.2)', () => {
         .set(auth(alice))
         .send({ email: bob.email, role: 'READER' })
         .expect(404, ORG_NOT_FOUND);
-      await request(t.http).delete(members(orgId)).set(auth(alice)).send({ email: bob.email }).expect(404, ORG_NOT_FOUND);
+      await request(t.http)
+        .delete(members(orgId))
+        .set(auth(alice))
+        .send({ email: bob.email })
+        .expect(404, ORG_NOT_FOUND);
     }
     expect(await t.prisma.organization.findUnique({ where: { id: bob.orgId } })).not.toBeNull();
     expect(await orgRole(bob.orgId, alice.userId)).toBeNull();
@@ -160,9 +172,7 @@ describe('organization routes (contract 9.1, 9.2)', () => {
       .expect(201, { message: 'User added to the organization.' });
 
     const org = await request(t.http).get(`${ORGS}/${owner.orgId}/`).set(auth(owner)).expect(200);
-    expect(org.body.invitations).toEqual([
-      expect.objectContaining({ email: ghost.toLowerCase(), role: 'READER' }),
-    ]);
+    expect(org.body.invitations).toEqual([expect.objectContaining({ email: ghost.toLowerCase(), role: 'READER' })]);
     expect(org.body.members.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
       [owner.email, 'OWNER'],
       [existing.email, 'READER'],
@@ -255,7 +265,7 @@ describe('organization routes (contract 9.1, 9.2)', () => {
     expect(await orgRole(owner.orgId, owner.userId)).toBe(Role.OWNER);
   });
 
-  it("removing a member from the organization ends their access to its projects", async () => {
+  it('removing a member from the organization ends their access to its projects', async () => {
     const owner = await t.newTenant('revoke');
     const reader = await t.newMember(owner.projectId, Role.READER, 'revoke-reader');
     await request(t.http).get('/v1/ping/').set(auth(reader)).expect(200);

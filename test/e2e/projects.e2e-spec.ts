@@ -13,28 +13,34 @@ const UPDATED = { message: 'Project updated successfully' };
 const INVALID_KEY = {
   detail: 'Invalid API key. You can find your API key on https://app.mem0.ai/dashboard/api-keys.',
 };
-const PROJECT_KEYS = [
-  'id', 'project_id', 'org_id', 'name', 'description', 'created_at', 'updated_at', 'members', 'usecase',
-  'memory_depth', 'inclusion_prompt', 'exclusion_prompt', 'custom_categories', 'custom_instructions',
-  'agent_custom_instructions', 'update_custom_instructions', 'summary_custom_instructions', 'summary_batch_size',
-  'summary_max_tokens', 'expiration_date', 'enable_graph', 'multilingual', 'version', 'is_default',
-  'active_prompt_profile', 'decay', 'user_role',
-];
+const PROJECT_KEYS = (
+  'id project_id org_id name description created_at updated_at members usecase memory_depth inclusion_prompt ' +
+  'exclusion_prompt custom_categories custom_instructions agent_custom_instructions update_custom_instructions ' +
+  'summary_custom_instructions summary_batch_size summary_max_tokens expiration_date enable_graph multilingual ' +
+  'version is_default active_prompt_profile decay user_role'
+).split(' ');
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+const roles = (members: { email: string; role: string }[]) => members.map((m) => [m.email, m.role]);
 
 describe('project routes (contract 9.1, 9.3, 9.4)', () => {
   let t: TestApp;
   const auth = (tenant: Tenant) => ({ Authorization: `Token ${tenant.key}` });
+  /** One request with the tenant's key (and a JSON body when given). */
+  const call = (tenant: Tenant, method: Method, url: string, body?: object) => {
+    const pending = request(t.http)[method](url).set(auth(tenant));
+    return body === undefined ? pending : pending.send(body);
+  };
   const projectUrl = (orgId: string, projectId: string) => `${ORGS}/${orgId}/projects/${projectId}/`;
   const membersUrl = (orgId: string, projectId: string) => `${projectUrl(orgId, projectId)}members/`;
   const createProject = async (owner: Tenant, name: string): Promise<string> => {
-    const response = await request(t.http).post(`${ORGS}/${owner.orgId}/projects/`).set(auth(owner)).send({ name });
+    const response = await call(owner, 'post', `${ORGS}/${owner.orgId}/projects/`, { name });
     expect(response.status).toBe(200);
     return response.body.project_id as string;
   };
   const read = async (tenant: Tenant, projectId = tenant.projectId) =>
-    (await request(t.http).get(projectUrl(tenant.orgId, projectId)).set(auth(tenant)).expect(200)).body;
+    (await call(tenant, 'get', projectUrl(tenant.orgId, projectId)).expect(200)).body;
   const patch = (tenant: Tenant, body: object) =>
-    request(t.http).patch(projectUrl(tenant.orgId, tenant.projectId)).set(auth(tenant)).send(body);
+    call(tenant, 'patch', projectUrl(tenant.orgId, tenant.projectId), body);
   const memberRole = async (projectId: string, userId: string) =>
     (await t.prisma.projectMember.findUnique({ where: { projectId_userId: { projectId, userId } } }))?.role ?? null;
 
@@ -45,18 +51,26 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
 
   it('creates a project with 200 and makes the creator its owner', async () => {
     const owner = await t.newTenant('create');
-    const response = await request(t.http)
-      .post(`${ORGS}/${owner.orgId}/projects/`)
-      .set(auth(owner))
-      .send({ name: 'support-bot', description: 'Support assistant', org_id: owner.orgId })
-      .expect(200);
-    expect(response.body).toEqual({ message: 'Project created successfully.', project_id: expect.stringMatching(UUID) });
+    const response = await call(owner, 'post', `${ORGS}/${owner.orgId}/projects/`, {
+      name: 'support-bot',
+      description: 'Support assistant',
+      org_id: owner.orgId,
+    }).expect(200);
+    expect(response.body).toEqual({
+      message: 'Project created successfully.',
+      project_id: expect.stringMatching(UUID),
+    });
     const projectId: string = response.body.project_id;
     const stored = await t.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
-    expect(stored).toMatchObject({ orgId: owner.orgId, name: 'support-bot', description: 'Support assistant', isDefault: false });
+    expect(stored).toMatchObject({
+      orgId: owner.orgId,
+      name: 'support-bot',
+      description: 'Support assistant',
+      isDefault: false,
+    });
     expect(await memberRole(projectId, owner.userId)).toBe(Role.OWNER);
 
-    const listed = await request(t.http).get(`${ORGS}/${owner.orgId}/projects/`).set(auth(owner)).expect(200);
+    const listed = await call(owner, 'get', `${ORGS}/${owner.orgId}/projects/`).expect(200);
     expect(listed.body.map((p: { project_id: string; name: string }) => [p.project_id, p.name])).toEqual([
       [owner.projectId, 'default-project'],
       [projectId, 'support-bot'],
@@ -68,19 +82,17 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     const reader = await t.newMember(owner.projectId, Role.READER, 'create-reader');
     const url = `${ORGS}/${owner.orgId}/projects/`;
     for (const body of [{}, { name: '' }, { description: 'no name' }, { name: 7 }]) {
-      const response = await request(t.http).post(url).set(auth(owner)).send(body).expect(400);
+      const response = await call(owner, 'post', url, body).expect(400);
       expect(response.body).toEqual({ message: expect.any(String) });
     }
     await createProject(owner, 'dup');
     for (const name of ['dup', 'default-project']) {
-      const response = await request(t.http).post(url).set(auth(owner)).send({ name }).expect(400);
+      const response = await call(owner, 'post', url, { name }).expect(400);
       expect(response.body).toEqual({ message: expect.any(String) });
     }
-    await request(t.http)
-      .post(url)
-      .set(auth(reader))
-      .send({ name: 'by-reader' })
-      .expect(403, { message: 'Unauthorized to create projects in this organization.' });
+    await call(reader, 'post', url, { name: 'by-reader' }).expect(403, {
+      message: 'Unauthorized to create projects in this organization.',
+    });
     expect((await t.prisma.project.findMany({ where: { orgId: owner.orgId } })).map((p) => p.name).sort()).toEqual([
       'default-project',
       'dup',
@@ -90,7 +102,7 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
   it('returns the full project object and ignores `fields` and tenant query parameters', async () => {
     const owner = await t.newTenant('get');
     const project = await read(owner);
-    expect(Object.keys(project).sort()).toEqual(expect.arrayContaining([...PROJECT_KEYS].sort()));
+    expect(Object.keys(project)).toEqual(expect.arrayContaining(PROJECT_KEYS));
     expect(project).toMatchObject({
       project_id: owner.projectId,
       org_id: owner.orgId,
@@ -122,7 +134,7 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
       'org_id=&project_id=',
       `org_id=${owner.orgId}&project_id=${owner.projectId}`,
     ]) {
-      const response = await request(t.http).get(`${url}?${query}`).set(auth(owner)).expect(200);
+      const response = await call(owner, 'get', `${url}?${query}`).expect(200);
       expect(response.body).toEqual(project);
     }
   });
@@ -165,7 +177,7 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
 
     // Empty bodies are accepted and change nothing (S-41).
     await patch(owner, {}).expect(200, UPDATED);
-    await request(t.http).patch(projectUrl(owner.orgId, owner.projectId)).set(auth(owner)).expect(200, UPDATED);
+    await call(owner, 'patch', projectUrl(owner.orgId, owner.projectId)).expect(200, UPDATED);
     expect(await read(owner)).toEqual(after);
   });
 
@@ -191,7 +203,10 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     const owner = await t.newTenant('rename');
     const other = await createProject(owner, 'taken');
     const response = await patch(owner, { name: 'taken' });
-    expect({ status: response.status, body: response.body }).toEqual({ status: 400, body: { message: expect.any(String) } });
+    expect({ status: response.status, body: response.body }).toEqual({
+      status: 400,
+      body: { message: expect.any(String) },
+    });
     expect((await t.prisma.project.findUniqueOrThrow({ where: { id: owner.projectId } })).name).toBe('default-project');
     expect((await t.prisma.project.findUniqueOrThrow({ where: { id: other } })).name).toBe('taken');
   });
@@ -203,27 +218,27 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     const url = projectUrl(owner.orgId, projectId);
     const members = membersUrl(owner.orgId, projectId);
 
-    const project = await request(t.http).get(url).set(auth(reader)).expect(200);
+    const project = await call(reader, 'get', url).expect(200);
     expect(project.body).toMatchObject({ project_id: projectId, user_role: 'READER' });
-    const listed = await request(t.http).get(members).set(auth(reader)).expect(200);
-    expect(listed.body.members.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
+    const listed = await call(reader, 'get', members).expect(200);
+    expect(roles(listed.body.members)).toEqual([
       [owner.email, 'OWNER'],
       [reader.email, 'READER'],
     ]);
 
-    await request(t.http).patch(url).set(auth(reader)).send({ decay: true }).expect(403, CANNOT_MODIFY);
-    await request(t.http).delete(url).set(auth(reader)).expect(403, CANNOT_MODIFY);
-    await request(t.http).post(members).set(auth(reader)).send({ email: reader.email, role: 'OWNER' }).expect(403, CANNOT_MANAGE);
-    await request(t.http).put(members).set(auth(reader)).send({ email: reader.email, role: 'OWNER' }).expect(403, CANNOT_MANAGE);
-    await request(t.http).delete(members).query({ email: owner.email }).set(auth(reader)).expect(403, CANNOT_MANAGE);
-    await request(t.http).delete(members).set(auth(reader)).send({ email: owner.email }).expect(403, CANNOT_MANAGE);
+    await call(reader, 'patch', url, { decay: true }).expect(403, CANNOT_MODIFY);
+    await call(reader, 'delete', url).expect(403, CANNOT_MODIFY);
+    await call(reader, 'post', members, { email: reader.email, role: 'OWNER' }).expect(403, CANNOT_MANAGE);
+    await call(reader, 'put', members, { email: reader.email, role: 'OWNER' }).expect(403, CANNOT_MANAGE);
+    await call(reader, 'delete', members).query({ email: owner.email }).expect(403, CANNOT_MANAGE);
+    await call(reader, 'delete', members, { email: owner.email }).expect(403, CANNOT_MANAGE);
 
     const stored = await t.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     expect(stored.decay).toBe(false);
     expect(await memberRole(projectId, reader.userId)).toBe(Role.READER);
     expect(await memberRole(projectId, owner.userId)).toBe(Role.OWNER);
     // A project of the same org the reader is not a member of is invisible (404, not 403).
-    await request(t.http).get(projectUrl(owner.orgId, owner.projectId)).set(auth(reader)).expect(404, NOT_FOUND);
+    await call(reader, 'get', projectUrl(owner.orgId, owner.projectId)).expect(404, NOT_FOUND);
   });
 
   it("isolates tenants: another org's project and members answer 404 and stay unchanged", async () => {
@@ -237,26 +252,24 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     for (const orgId of [bob.orgId, alice.orgId]) {
       const url = projectUrl(orgId, bob.projectId);
       const members = membersUrl(orgId, bob.projectId);
-      await request(t.http).get(url).set(auth(alice)).expect(404, NOT_FOUND);
-      await request(t.http).get(`${url}?org_id=${orgId}&project_id=${bob.projectId}`).set(auth(alice)).expect(404, NOT_FOUND);
-      await request(t.http).patch(url).set(auth(alice)).send({ custom_instructions: 'pwned', decay: false }).expect(404, NOT_FOUND);
-      await request(t.http).delete(url).set(auth(alice)).expect(404, NOT_FOUND);
-      await request(t.http).get(members).set(auth(alice)).expect(404, NOT_FOUND);
-      await request(t.http).post(members).set(auth(alice)).send({ email: alice.email, role: 'OWNER' }).expect(404, NOT_FOUND);
-      await request(t.http).put(members).set(auth(alice)).send({ email: bob.email, role: 'READER' }).expect(404, NOT_FOUND);
-      await request(t.http).delete(members).query({ email: bob.email }).set(auth(alice)).expect(404, NOT_FOUND);
-      await request(t.http).delete(members).set(auth(alice)).send({ email: bob.email }).expect(404, NOT_FOUND);
+      await call(alice, 'get', url).expect(404, NOT_FOUND);
+      await call(alice, 'get', `${url}?org_id=${orgId}&project_id=${bob.projectId}`).expect(404, NOT_FOUND);
+      await call(alice, 'patch', url, { custom_instructions: 'pwned', decay: false }).expect(404, NOT_FOUND);
+      await call(alice, 'delete', url).expect(404, NOT_FOUND);
+      await call(alice, 'get', members).expect(404, NOT_FOUND);
+      await call(alice, 'post', members, { email: alice.email, role: 'OWNER' }).expect(404, NOT_FOUND);
+      await call(alice, 'put', members, { email: bob.email, role: 'READER' }).expect(404, NOT_FOUND);
+      await call(alice, 'delete', members).query({ email: bob.email }).expect(404, NOT_FOUND);
+      await call(alice, 'delete', members, { email: bob.email }).expect(404, NOT_FOUND);
     }
     // Malformed ids are 404 too, never 500.
-    await request(t.http).get(projectUrl(alice.orgId, 'not-a-uuid')).set(auth(alice)).expect(404, NOT_FOUND);
-    await request(t.http).get(projectUrl('nope', alice.projectId)).set(auth(alice)).expect(404, NOT_FOUND);
+    await call(alice, 'get', projectUrl(alice.orgId, 'not-a-uuid')).expect(404, NOT_FOUND);
+    await call(alice, 'get', projectUrl('nope', alice.projectId)).expect(404, NOT_FOUND);
     // Org-level project routes of Bob's org.
-    await request(t.http).get(`${ORGS}/${bob.orgId}/projects/`).set(auth(alice)).expect(404, { message: 'Organization not found' });
-    await request(t.http)
-      .post(`${ORGS}/${bob.orgId}/projects/`)
-      .set(auth(alice))
-      .send({ name: 'intruder' })
-      .expect(404, { message: 'Organization not found' });
+    await call(alice, 'get', `${ORGS}/${bob.orgId}/projects/`).expect(404, { message: 'Organization not found' });
+    await call(alice, 'post', `${ORGS}/${bob.orgId}/projects/`, { name: 'intruder' }).expect(404, {
+      message: 'Organization not found',
+    });
 
     expect(await read(bob)).toEqual(snapshot);
     expect(snapshot).toMatchObject({ custom_instructions: 'Bob rules', decay: true });
@@ -269,46 +282,44 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     const user = await t.newTenant('pm-user');
     const projectId = await createProject(owner, 'team');
     const url = membersUrl(owner.orgId, projectId);
-    await request(t.http).post(`${ORGS}/${owner.orgId}/members/`).set(auth(owner)).send({ email: user.email, role: 'READER' }).expect(201);
+    await call(owner, 'post', `${ORGS}/${owner.orgId}/members/`, { email: user.email, role: 'READER' }).expect(201);
 
-    const initial = await request(t.http).get(url).set(auth(owner)).expect(200);
+    const initial = await call(owner, 'get', url).expect(200);
     expect(initial.body).toEqual({
       members: [expect.objectContaining({ username: owner.email.split('@')[0], email: owner.email, role: 'OWNER' })],
     });
 
     const added = { message: 'User added to the project successfully.' };
-    await request(t.http).post(url).set(auth(owner)).send({ email: user.email, role: 'reader' }).expect(200, added);
+    await call(owner, 'post', url, { email: user.email, role: 'reader' }).expect(200, added);
     expect(await memberRole(projectId, user.userId)).toBe(Role.READER);
-    const unknown = await request(t.http).post(url).set(auth(owner)).send({ email: 'nobody-here@example.com', role: 'READER' }).expect(404);
+    const unknown = await call(owner, 'post', url, { email: 'nobody-here@example.com', role: 'READER' }).expect(404);
     expect(unknown.body).toEqual({ message: expect.any(String) });
-    const badRole = await request(t.http).post(url).set(auth(owner)).send({ email: user.email, role: 'ADMIN' }).expect(400);
+    const badRole = await call(owner, 'post', url, { email: user.email, role: 'ADMIN' }).expect(400);
     expect(badRole.body).toEqual({ message: expect.any(String) });
 
-    const listed = await request(t.http).get(url).set(auth(owner)).expect(200);
-    expect(listed.body.members.map((m: { email: string; role: string }) => [m.email, m.role])).toEqual([
+    const listed = await call(owner, 'get', url).expect(200);
+    expect(roles(listed.body.members)).toEqual([
       [owner.email, 'OWNER'],
       [user.email, 'READER'],
     ]);
 
-    await request(t.http)
-      .put(url)
-      .set(auth(owner))
-      .send({ email: user.email, role: 'owner' })
-      .expect(200, { message: 'User role updated successfully.' });
+    await call(owner, 'put', url, { email: user.email, role: 'owner' }).expect(200, {
+      message: 'User role updated successfully.',
+    });
     expect(await memberRole(projectId, user.userId)).toBe(Role.OWNER);
 
     const removed = { message: 'Member removed from the project' };
-    await request(t.http).delete(url).query({ email: user.email }).set(auth(owner)).expect(200, removed);
+    await call(owner, 'delete', url).query({ email: user.email }).expect(200, removed);
     expect(await memberRole(projectId, user.userId)).toBeNull();
-    await request(t.http).post(url).set(auth(owner)).send({ email: user.email }).expect(200, added);
+    await call(owner, 'post', url, { email: user.email }).expect(200, added);
     expect(await memberRole(projectId, user.userId)).toBe(Role.READER);
-    await request(t.http).delete(url).set(auth(owner)).send({ email: user.email }).expect(200, removed);
+    await call(owner, 'delete', url, { email: user.email }).expect(200, removed);
     expect(await memberRole(projectId, user.userId)).toBeNull();
 
     // The creator is now the only owner of the project.
-    const lastOwner = await request(t.http).delete(url).query({ email: owner.email }).set(auth(owner)).expect(400);
+    const lastOwner = await call(owner, 'delete', url).query({ email: owner.email }).expect(400);
     expect(lastOwner.body).toEqual({ message: expect.any(String) });
-    const demoted = await request(t.http).put(url).set(auth(owner)).send({ email: owner.email, role: 'READER' }).expect(400);
+    const demoted = await call(owner, 'put', url, { email: owner.email, role: 'READER' }).expect(400);
     expect(demoted.body).toEqual({ message: expect.any(String) });
     expect(await memberRole(projectId, owner.userId)).toBe(Role.OWNER);
   });
@@ -316,10 +327,10 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
   it('refuses to demote the last project owner through POST members (re-adding with a lower role)', async () => {
     const owner = await t.newTenant('pm-readd');
     const projectId = await createProject(owner, 'solo');
-    const readded = await request(t.http)
-      .post(membersUrl(owner.orgId, projectId))
-      .set(auth(owner))
-      .send({ email: owner.email, role: 'READER' });
+    const readded = await call(owner, 'post', membersUrl(owner.orgId, projectId), {
+      email: owner.email,
+      role: 'READER',
+    });
     // Like PUT and DELETE, this must leave the project with an owner (expected 400).
     expect(await memberRole(projectId, owner.userId)).toBe(Role.OWNER);
     expect(readded.status).toBe(400);
@@ -331,26 +342,23 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     const projectOwner = await t.newMember(projectId, Role.OWNER, 'del-owner');
     const reader = await t.newMember(projectId, Role.READER, 'del-reader');
     const url = projectUrl(owner.orgId, projectId);
-    const ping = await request(t.http).get('/v1/ping/').set(auth(projectOwner)).expect(200);
+    const ping = await call(projectOwner, 'get', '/v1/ping/').expect(200);
     expect(ping.body.project_id).toBe(projectId);
     expect(await t.prisma.apiKey.count({ where: { projectId } })).toBe(2);
 
-    await request(t.http).delete(url).set(auth(reader)).expect(403, CANNOT_MODIFY);
-    await request(t.http)
-      .delete(url)
-      .set(auth(owner))
-      .expect(200, { message: 'Project and related data deleted successfully.' });
+    await call(reader, 'delete', url).expect(403, CANNOT_MODIFY);
+    await call(owner, 'delete', url).expect(200, { message: 'Project and related data deleted successfully.' });
     expect(await t.prisma.project.findUnique({ where: { id: projectId } })).toBeNull();
     expect(await t.prisma.projectMember.count({ where: { projectId } })).toBe(0);
     expect(await t.prisma.apiKey.count({ where: { projectId } })).toBe(0);
-    await request(t.http).get('/v1/ping/').set(auth(projectOwner)).expect(401, INVALID_KEY);
-    await request(t.http).get('/v1/ping/').set(auth(reader)).expect(401, INVALID_KEY);
-    await request(t.http).get(url).set(auth(owner)).expect(404, NOT_FOUND);
-    await request(t.http).delete(url).set(auth(owner)).expect(404, NOT_FOUND);
+    await call(projectOwner, 'get', '/v1/ping/').expect(401, INVALID_KEY);
+    await call(reader, 'get', '/v1/ping/').expect(401, INVALID_KEY);
+    await call(owner, 'get', url).expect(404, NOT_FOUND);
+    await call(owner, 'delete', url).expect(404, NOT_FOUND);
 
-    const refused = await request(t.http).delete(projectUrl(owner.orgId, owner.projectId)).set(auth(owner)).expect(400);
+    const refused = await call(owner, 'delete', projectUrl(owner.orgId, owner.projectId)).expect(400);
     expect(refused.body).toEqual({ message: expect.any(String) });
     expect(await t.prisma.project.findUnique({ where: { id: owner.projectId } })).not.toBeNull();
-    await request(t.http).get('/v1/ping/').set(auth(owner)).expect(200);
+    await call(owner, 'get', '/v1/ping/').expect(200);
   });
 });

@@ -16,7 +16,9 @@ describe('admin CLI (npm run admin -- ...)', () => {
   async function run(...args: string[]): Promise<string> {
     output = [];
     const log = jest.spyOn(console, 'log').mockImplementation((...parts: unknown[]) => output.push(parts.join(' ')));
-    const tableSpy = jest.spyOn(console, 'table').mockImplementation((rows: unknown) => output.push(JSON.stringify(rows)));
+    const tableSpy = jest
+      .spyOn(console, 'table')
+      .mockImplementation((rows: unknown) => output.push(JSON.stringify(rows)));
     try {
       const program = new Command('admin').exitOverride();
       registerCommands(program, t.app.get(AdminService), t.app.get(BootstrapService));

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { databaseName, dropDatabase, ensureDatabase, listMigrations, migrate, withDatabase } from '../../scripts/lib/database';
+import {
+  databaseName,
+  dropDatabase,
+  ensureDatabase,
+  listMigrations,
+  migrate,
+  withDatabase,
+} from '../../scripts/lib/database';
 import { baseDatabaseUrl } from '../utils/databases';
 
 describe('migration runner', () => {

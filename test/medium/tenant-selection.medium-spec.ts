@@ -60,6 +60,11 @@ describe('org_id / project_id sent by old clients (contract 2.3)', () => {
     const created = await t.app.get(AdminService).createProject(tenant.orgId, 'second', tenant.email);
     const context = await auth.authenticate(tenant.key);
     const switched = await auth.selectProject(context, tenant.orgId, created.id);
-    expect(switched).toMatchObject({ projectId: created.id, orgId: tenant.orgId, role: Role.OWNER, userId: tenant.userId });
+    expect(switched).toMatchObject({
+      projectId: created.id,
+      orgId: tenant.orgId,
+      role: Role.OWNER,
+      userId: tenant.userId,
+    });
   });
 });

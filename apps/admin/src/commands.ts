@@ -110,7 +110,9 @@ export function registerCommands(program: Command, admin: AdminService, bootstra
       if (!result) {
         console.log('nothing to do: the database already has organizations');
       } else {
-        console.log(`bootstrapped project ${result.projectId}; key: ${result.generated ? result.key : '(BOOTSTRAP_API_KEY)'}`);
+        console.log(
+          `bootstrapped project ${result.projectId}; key: ${result.generated ? result.key : '(BOOTSTRAP_API_KEY)'}`,
+        );
       }
     });
 }

@@ -7,7 +7,11 @@ import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from './setup';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const app = await NestFactory.create<NestFastifyApplication>(ApiModule, createFastifyAdapter(config), API_APP_OPTIONS);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    ApiModule,
+    createFastifyAdapter(config),
+    API_APP_OPTIONS,
+  );
   configureApp(app);
   const { HOST, PORT } = app.get(AppConfig).env;
   await app.listen(PORT, HOST);

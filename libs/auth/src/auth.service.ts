@@ -4,8 +4,7 @@ import { ApiKeysService, ProjectsService } from '@app/tenancy';
 import { AuthContext } from './auth-context';
 
 export const CREDENTIALS_MISSING = 'Authentication credentials were not provided.';
-export const INVALID_API_KEY =
-  'Invalid API key. You can find your API key on https://app.mem0.ai/dashboard/api-keys.';
+export const INVALID_API_KEY = 'Invalid API key. You can find your API key on https://app.mem0.ai/dashboard/api-keys.';
 
 @Injectable()
 export class AuthService {

@@ -13,10 +13,13 @@ describe('extractApiKey', () => {
     expect(extractApiKey(headers)).toBe(expected);
   });
 
-  it.each([[{}], [{ authorization: 'Token' }], [{ authorization: 'Basic abc' }], [{ 'x-api-key': '' }], [{ authorization: 'Token a b' }]])(
-    'finds no key in %j',
-    (headers) => {
-      expect(extractApiKey(headers)).toBeNull();
-    },
-  );
+  it.each([
+    [{}],
+    [{ authorization: 'Token' }],
+    [{ authorization: 'Basic abc' }],
+    [{ 'x-api-key': '' }],
+    [{ authorization: 'Token a b' }],
+  ])('finds no key in %j', (headers) => {
+    expect(extractApiKey(headers)).toBeNull();
+  });
 });

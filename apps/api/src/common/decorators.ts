@@ -26,12 +26,14 @@ export const OnInvalid = (shape: ValidationShape) => SetMetadata(VALIDATION_SHAP
 
 /** The request's resolved tenant and identity. */
 export const Auth = createParamDecorator(
-  (_: unknown, context: ExecutionContext): AuthContext => context.switchToHttp().getRequest<{ user: AuthContext }>().user,
+  (_: unknown, context: ExecutionContext): AuthContext =>
+    context.switchToHttp().getRequest<{ user: AuthContext }>().user,
 );
 
 /** Swagger: the route needs `Authorization: Token <key>`. */
 export const ApiToken = () => ApiSecurity('token');
 
 export function routeMetadata<T>(context: ExecutionContext, key: string): T | undefined {
-  return (Reflect.getMetadata(key, context.getHandler()) ?? Reflect.getMetadata(key, context.getClass())) as T | undefined;
+  return (Reflect.getMetadata(key, context.getHandler()) ?? Reflect.getMetadata(key, context.getClass())) as
+    T | undefined;
 }

@@ -31,7 +31,9 @@ export class RequestValidationPipe extends ValidationPipe {
         value = {};
       } else if (typeof value !== 'object' || Array.isArray(value)) {
         const got = Array.isArray(value) ? 'list' : typeof value;
-        throw new RequestValidationError({ non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`] });
+        throw new RequestValidationError({
+          non_field_errors: [`Invalid data. Expected a dictionary, but got ${got}.`],
+        });
       }
     }
     return super.transform(value, metadata);

@@ -25,7 +25,10 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: Postgres and Redis answer' })
   async readyz() {
     try {
-      return await this.health.check([() => this.probe('postgres', () => this.database.ping()), () => this.probe('redis', () => this.redis.ping())]);
+      return await this.health.check([
+        () => this.probe('postgres', () => this.database.ping()),
+        () => this.probe('redis', () => this.redis.ping()),
+      ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
         throw new AppError(ErrorCode.Unavailable, error.getResponse() as Record<string, unknown>);

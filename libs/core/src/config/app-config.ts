@@ -17,13 +17,17 @@ export class EnvDto {
   @IsString()
   HOST: string = '0.0.0.0';
 
-  @IsInt() @Min(1) @Max(65535)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
   PORT: number = 8000;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY: boolean = false;
 
-  @IsInt() @Min(1024)
+  @IsInt()
+  @Min(1024)
   BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -32,7 +36,9 @@ export class EnvDto {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/mem0';
 
-  @IsInt() @Min(1) @Max(200)
+  @IsInt()
+  @Min(1)
+  @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
@@ -41,7 +47,9 @@ export class EnvDto {
   @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })
   REDIS_PREFIX: string = 'mem0';
 
-  @Transform(emptyToUndefined) @IsOptional() @Matches(/^\S{20,200}$/, {
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{20,200}$/, {
     message: 'BOOTSTRAP_API_KEY must be 20 to 200 characters without spaces',
   })
   BOOTSTRAP_API_KEY?: string = undefined;
@@ -55,25 +63,35 @@ export class EnvDto {
   @Matches(/^[^@\s]+@[^@\s]+$/, { message: 'BOOTSTRAP_USER_EMAIL must be an e-mail address' })
   BOOTSTRAP_USER_EMAIL: string = 'owner@localhost';
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   OPENAI_API_KEY?: string = undefined;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OPENAI_BASE_URL?: string = undefined;
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   RATE_LIMIT_ENABLED: boolean = true;
 
-  @IsInt() @Min(1) @Max(86400)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
   RATE_LIMIT_WINDOW_SECONDS: number = 60;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_DEFAULT: number = 1200;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_ADD: number = 1000;
 
-  @IsInt() @Min(1)
+  @IsInt()
+  @Min(1)
   RATE_LIMIT_SEARCH: number = 600;
 }
 

@@ -3,7 +3,11 @@ import { ValidationError } from 'class-validator';
 /** Request validation failed; the API renders the field map in the shape its route prescribes. */
 export class RequestValidationError extends Error {
   constructor(readonly fields: Record<string, string[]>) {
-    super(Object.entries(fields).map(([field, messages]) => `${field}: ${messages.join(' ')}`).join('; '));
+    super(
+      Object.entries(fields)
+        .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
+        .join('; '),
+    );
   }
 
   static fromClassValidator(errors: ValidationError[]): RequestValidationError {

@@ -60,65 +60,106 @@ export class CreateProjectDto {
 
 /** Project settings accepted by PATCH (contract 9.4); unknown keys are ignored. */
 export class UpdateProjectDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   description?: string | null;
 
   @ApiPropertyOptional({ description: 'A string (a list of strings is joined with newlines)' })
-  @Transform(joinLines) @IsOptional() @IsString()
+  @Transform(joinLines)
+  @IsOptional()
+  @IsString()
   custom_instructions?: string | null;
 
-  @ApiPropertyOptional({ description: '"" clears it' }) @Transform(emptyToNull) @IsOptional() @IsString()
+  @ApiPropertyOptional({ description: '"" clears it' })
+  @Transform(emptyToNull)
+  @IsOptional()
+  @IsString()
   agent_custom_instructions?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   update_custom_instructions?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   summary_custom_instructions?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   inclusion_prompt?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   exclusion_prompt?: string | null;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } })
-  @IsOptional() @IsCustomCategories()
+  @IsOptional()
+  @IsCustomCategories()
   custom_categories?: CustomCategories | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   multilingual?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   decay?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean()
   enable_graph?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   memory_depth?: string | null;
 
   @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'number' }] })
-  @Transform(({ value }) => (typeof value === 'number' ? String(value) : value)) @IsOptional() @IsString()
+  @Transform(({ value }) => (typeof value === 'number' ? String(value) : value))
+  @IsOptional()
+  @IsString()
   usecase_setting?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   version?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(0)
   summary_batch_size?: number;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   summary_max_tokens?: number | null;
 
   @ApiPropertyOptional({ example: '2026-12-31' })
-  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiration_date must be YYYY-MM-DD.' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiration_date must be YYYY-MM-DD.' })
   expiration_date?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
   active_prompt_profile?: string | null;
 }
 

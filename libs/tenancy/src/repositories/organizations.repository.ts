@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Organization, PrismaService, Project, Role } from '@app/core';
+import { Organization, Prisma, PrismaService, Project, Role } from '@app/core';
+
+export type MemberChange = 'ok' | 'not_found' | 'last_owner';
 
 export interface MemberRow {
   role: Role;
@@ -69,15 +71,18 @@ export class OrganizationsRepository {
     await this.prisma.organization.delete({ where: { id: orgId } });
   }
 
-  countOwners(orgId: string): Promise<number> {
-    return this.prisma.orgMember.count({ where: { orgId, role: Role.OWNER } });
-  }
-
-  async upsertMember(orgId: string, userId: string, role: Role): Promise<void> {
-    await this.prisma.orgMember.upsert({
-      where: { orgId_userId: { orgId, userId } },
-      create: { orgId, userId, role },
-      update: { role },
+  /** Adds the member or changes their role; refuses to demote the org's last owner. */
+  upsertMember(orgId: string, userId: string, role: Role): Promise<MemberChange> {
+    return this.withOrgLock(orgId, async (tx) => {
+      if (await leavesNoOwner(tx, { orgId, userId }, role)) {
+        return 'last_owner';
+      }
+      await tx.orgMember.upsert({
+        where: { orgId_userId: { orgId, userId } },
+        create: { orgId, userId, role },
+        update: { role },
+      });
+      return 'ok';
     });
   }
 
@@ -89,24 +94,56 @@ export class OrganizationsRepository {
     });
   }
 
-  /** Changes a member's (or a pending invitation's) role; returns false when neither exists. */
-  async updateRole(orgId: string, email: string, role: Role): Promise<boolean> {
-    const members = await this.prisma.orgMember.updateMany({ where: { orgId, user: { email } }, data: { role } });
-    const invitations = await this.prisma.orgInvitation.updateMany({ where: { orgId, email }, data: { role } });
-    return members.count + invitations.count > 0;
+  /** Changes a member's (or a pending invitation's) role; refuses to demote the last owner. */
+  updateRole(orgId: string, email: string, role: Role): Promise<MemberChange> {
+    return this.withOrgLock(orgId, async (tx) => {
+      const user = await tx.user.findUnique({ where: { email } });
+      if (user && (await leavesNoOwner(tx, { orgId, userId: user.id }, role))) {
+        return 'last_owner';
+      }
+      const members = user
+        ? await tx.orgMember.updateMany({ where: { orgId, userId: user.id }, data: { role } })
+        : null;
+      const invitations = await tx.orgInvitation.updateMany({ where: { orgId, email }, data: { role } });
+      return (members?.count ?? 0) + invitations.count > 0 ? 'ok' : 'not_found';
+    });
   }
 
-  /** Removes the member (and their memberships of the org's projects) or the pending invitation. */
-  removeMember(orgId: string, email: string): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => {
+  /** Removes the member (with their memberships of the org's projects) or the pending invitation. */
+  removeMember(orgId: string, email: string): Promise<MemberChange> {
+    return this.withOrgLock(orgId, async (tx) => {
       const user = await tx.user.findUnique({ where: { email } });
       let removed = 0;
       if (user) {
+        if (await leavesNoOwner(tx, { orgId, userId: user.id }, null)) {
+          return 'last_owner';
+        }
         await tx.projectMember.deleteMany({ where: { userId: user.id, project: { orgId } } });
         removed += (await tx.orgMember.deleteMany({ where: { orgId, userId: user.id } })).count;
       }
       removed += (await tx.orgInvitation.deleteMany({ where: { orgId, email } })).count;
-      return removed > 0;
+      return removed > 0 ? 'ok' : 'not_found';
     });
   }
+
+  /** Membership changes of one org run one at a time, so two can never remove the last two owners. */
+  private withOrgLock<T>(orgId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM organizations WHERE id = ${orgId}::uuid FOR UPDATE`;
+      return fn(tx);
+    });
+  }
+}
+
+/** True when giving the member `role` (null: removing them) would leave the org without an owner. */
+async function leavesNoOwner(
+  tx: Prisma.TransactionClient,
+  member: { orgId: string; userId: string },
+  role: Role | null,
+): Promise<boolean> {
+  const current = await tx.orgMember.findUnique({ where: { orgId_userId: member } });
+  if (current?.role !== Role.OWNER || role === Role.OWNER) {
+    return false;
+  }
+  return (await tx.orgMember.count({ where: { orgId: member.orgId, role: Role.OWNER } })) <= 1;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService, Project, Role } from '@app/core';
-import { MemberRow } from './organizations.repository';
+import { MemberChange, MemberRow } from './organizations.repository';
 
 export type ProjectWithMembers = Project & { members: MemberRow[] };
 
@@ -77,25 +77,59 @@ export class ProjectsRepository {
     await this.prisma.project.delete({ where: { id: projectId } });
   }
 
-  async upsertMember(projectId: string, userId: string, role: Role): Promise<void> {
-    await this.prisma.projectMember.upsert({
-      where: { projectId_userId: { projectId, userId } },
-      create: { projectId, userId, role },
-      update: { role },
+  /** Adds the member or changes their role; refuses to demote the project's last owner. */
+  upsertMember(projectId: string, userId: string, role: Role): Promise<MemberChange> {
+    return this.withProjectLock(projectId, async (tx) => {
+      if (await leavesNoOwner(tx, { projectId, userId }, role)) {
+        return 'last_owner';
+      }
+      await tx.projectMember.upsert({
+        where: { projectId_userId: { projectId, userId } },
+        create: { projectId, userId, role },
+        update: { role },
+      });
+      return 'ok';
     });
   }
 
-  async updateMemberRole(projectId: string, userId: string, role: Role): Promise<boolean> {
-    const result = await this.prisma.projectMember.updateMany({ where: { projectId, userId }, data: { role } });
-    return result.count > 0;
+  updateMemberRole(projectId: string, userId: string, role: Role): Promise<MemberChange> {
+    return this.withProjectLock(projectId, async (tx) => {
+      if (await leavesNoOwner(tx, { projectId, userId }, role)) {
+        return 'last_owner';
+      }
+      const result = await tx.projectMember.updateMany({ where: { projectId, userId }, data: { role } });
+      return result.count > 0 ? 'ok' : 'not_found';
+    });
   }
 
-  async removeMember(projectId: string, userId: string): Promise<boolean> {
-    const result = await this.prisma.projectMember.deleteMany({ where: { projectId, userId } });
-    return result.count > 0;
+  removeMember(projectId: string, userId: string): Promise<MemberChange> {
+    return this.withProjectLock(projectId, async (tx) => {
+      if (await leavesNoOwner(tx, { projectId, userId }, null)) {
+        return 'last_owner';
+      }
+      const result = await tx.projectMember.deleteMany({ where: { projectId, userId } });
+      return result.count > 0 ? 'ok' : 'not_found';
+    });
   }
 
-  countOwners(projectId: string): Promise<number> {
-    return this.prisma.projectMember.count({ where: { projectId, role: Role.OWNER } });
+  /** Membership changes of one project run one at a time (see leavesNoOwner). */
+  private withProjectLock<T>(projectId: string, fn: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM projects WHERE id = ${projectId}::uuid FOR UPDATE`;
+      return fn(tx);
+    });
   }
+}
+
+/** True when giving the member `role` (null: removing them) would leave the project without an owner. */
+async function leavesNoOwner(
+  tx: Prisma.TransactionClient,
+  member: { projectId: string; userId: string },
+  role: Role | null,
+): Promise<boolean> {
+  const current = await tx.projectMember.findUnique({ where: { projectId_userId: member } });
+  if (current?.role !== Role.OWNER || role === Role.OWNER) {
+    return false;
+  }
+  return (await tx.projectMember.count({ where: { projectId: member.projectId, role: Role.OWNER } })) <= 1;
 }

@@ -35,7 +35,9 @@ export class AdminService {
   async createProject(orgId: string, name: string, ownerEmail: string): Promise<Project> {
     await this.requireOrg(orgId);
     const owner = await this.users.require(ownerEmail);
-    await this.organizations.upsertMember(orgId, owner.id, (await this.organizations.roleOf(orgId, owner.id)) ?? Role.READER);
+    if (!(await this.organizations.roleOf(orgId, owner.id))) {
+      await this.organizations.upsertMember(orgId, owner.id, Role.READER);
+    }
     return this.projects.create(orgId, { name }, owner.id);
   }
 
@@ -54,10 +56,16 @@ export class AdminService {
     if (!(await this.organizations.roleOf(project.orgId, user.id))) {
       await this.organizations.upsertMember(project.orgId, user.id, Role.READER);
     }
-    await this.projects.upsertMember(project.id, user.id, role);
+    if ((await this.projects.upsertMember(project.id, user.id, role)) === 'last_owner') {
+      throw AppError.message(ErrorCode.BadRequest, `${email} is the project's last owner.`);
+    }
   }
 
-  async issueKey(email: string, projectId: string | undefined, name: string): Promise<{ key: string; project: Project }> {
+  async issueKey(
+    email: string,
+    projectId: string | undefined,
+    name: string,
+  ): Promise<{ key: string; project: Project }> {
     const user = await this.users.require(email);
     const projects = projectId ? [await this.requireProject(projectId)] : await this.projects.listForMember(user.id);
     const project = projects[0];

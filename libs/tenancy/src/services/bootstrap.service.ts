@@ -49,10 +49,19 @@ export class BootstrapService {
     const email = this.config.env.BOOTSTRAP_USER_EMAIL;
     const user = (await this.users.findByEmail(email)) ?? (await this.users.create(email));
     const { org, project } = await this.organizations.createWithOwner(
-      { name: this.config.env.BOOTSTRAP_ORG_NAME, isDefault: true, projectName: this.config.env.BOOTSTRAP_PROJECT_NAME },
+      {
+        name: this.config.env.BOOTSTRAP_ORG_NAME,
+        isDefault: true,
+        projectName: this.config.env.BOOTSTRAP_PROJECT_NAME,
+      },
       user.id,
     );
-    const { key } = await this.apiKeys.issue({ userId: user.id, projectId: project.id, name: 'bootstrap', key: configured });
+    const { key } = await this.apiKeys.issue({
+      userId: user.id,
+      projectId: project.id,
+      name: 'bootstrap',
+      key: configured,
+    });
     return { key, generated: !configured, orgId: org.id, projectId: project.id, email: user.email };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, isUuid, Role } from '@app/core';
 import { CreateOrganizationDto, mapOrganization, OrgMemberDto } from '../dto/organization.dto';
-import { OrganizationsRepository } from '../repositories/organizations.repository';
+import { MemberChange, OrganizationsRepository } from '../repositories/organizations.repository';
 import { UsersRepository } from '../repositories/users.repository';
 import { Actor } from './actor';
 
@@ -52,7 +52,7 @@ export class OrganizationsService {
     const email = dto.email.toLowerCase();
     const user = await this.users.findByEmail(email);
     if (user) {
-      await this.organizations.upsertMember(orgId, user.id, dto.role);
+      checkChange(await this.organizations.upsertMember(orgId, user.id, dto.role));
     } else {
       await this.organizations.upsertInvitation(orgId, email, dto.role);
     }
@@ -61,13 +61,7 @@ export class OrganizationsService {
 
   async updateMember(actor: Actor, orgId: string, dto: OrgMemberDto) {
     await this.requireOwner(actor, orgId);
-    const email = dto.email.toLowerCase();
-    if (dto.role !== Role.OWNER) {
-      await this.keepAnOwner(orgId, email);
-    }
-    if (!(await this.organizations.updateRole(orgId, email, dto.role))) {
-      throw AppError.message(ErrorCode.NotFound, 'Member not found.');
-    }
+    checkChange(await this.organizations.updateRole(orgId, dto.email.toLowerCase(), dto.role));
     return { message: 'User role updated successfully' };
   }
 
@@ -76,11 +70,7 @@ export class OrganizationsService {
     if (!email) {
       throw new AppError(ErrorCode.BadRequest, { errors: { email: ['This field is required.'] } });
     }
-    const normalized = email.toLowerCase();
-    await this.keepAnOwner(orgId, normalized);
-    if (!(await this.organizations.removeMember(orgId, normalized))) {
-      throw AppError.message(ErrorCode.NotFound, 'Member not found.');
-    }
+    checkChange(await this.organizations.removeMember(orgId, email.toLowerCase()));
     return { message: 'User removed from organization.' };
   }
 
@@ -99,12 +89,13 @@ export class OrganizationsService {
   private requireOwner(actor: Actor, orgId: string): Promise<Role> {
     return this.requireRole(actor, orgId, Role.OWNER, 'Unauthorized to modify organization members.');
   }
+}
 
-  private async keepAnOwner(orgId: string, email: string): Promise<void> {
-    const org = await this.organizations.findWithMembers(orgId);
-    const target = org?.members.find((member) => member.user.email === email);
-    if (target?.role === Role.OWNER && (await this.organizations.countOwners(orgId)) <= 1) {
-      throw AppError.message(ErrorCode.BadRequest, 'An organization must keep at least one owner.');
-    }
+function checkChange(change: MemberChange): void {
+  if (change === 'not_found') {
+    throw AppError.message(ErrorCode.NotFound, 'Member not found.');
+  }
+  if (change === 'last_owner') {
+    throw AppError.message(ErrorCode.BadRequest, 'An organization must keep at least one owner.');
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, isUuid, Prisma, Role } from '@app/core';
 import { ProjectMemberDto } from '../dto/member.dto';
 import { CreateProjectDto, mapProject, toProjectUpdate, UpdateProjectDto } from '../dto/project.dto';
+import { MemberChange } from '../repositories/organizations.repository';
 import { ProjectAccess, ProjectsRepository } from '../repositories/projects.repository';
 import { UsersRepository } from '../repositories/users.repository';
 import { Actor } from './actor';
@@ -29,16 +30,14 @@ export class ProjectsService {
   }
 
   async create(actor: Actor, orgId: string, dto: CreateProjectDto) {
-    await this.organizations.requireRole(actor, orgId, Role.OWNER, 'Unauthorized to create projects in this organization.');
-    try {
-      const project = await this.projects.create(orgId, dto, actor.userId);
-      return { message: 'Project created successfully.', project_id: project.id };
-    } catch (error) {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-        throw AppError.message(ErrorCode.BadRequest, 'Project could not be created: the name is already taken.');
-      }
-      throw error;
-    }
+    await this.organizations.requireRole(
+      actor,
+      orgId,
+      Role.OWNER,
+      'Unauthorized to create projects in this organization.',
+    );
+    const project = await this.projects.create(orgId, dto, actor.userId).catch(rethrowDuplicateName);
+    return { message: 'Project created successfully.', project_id: project.id };
   }
 
   async get(actor: Actor, orgId: string, projectId: string) {
@@ -50,7 +49,7 @@ export class ProjectsService {
     await this.requireAccess(actor, orgId, projectId, CANNOT_MODIFY);
     const data = toProjectUpdate(dto);
     if (Object.keys(data).length > 0) {
-      await this.projects.update(projectId, data);
+      await this.projects.update(projectId, data).catch(rethrowDuplicateName);
     }
     return { message: 'Project updated successfully' };
   }
@@ -79,18 +78,14 @@ export class ProjectsService {
     if (!orgRole) {
       throw AppError.message(ErrorCode.BadRequest, 'User is not a member of this organization.');
     }
-    await this.projects.upsertMember(projectId, user.id, dto.role ?? Role.READER);
+    checkChange(await this.projects.upsertMember(projectId, user.id, dto.role ?? Role.READER));
     return { message: 'User added to the project successfully.' };
   }
 
   async updateMember(actor: Actor, orgId: string, projectId: string, dto: ProjectMemberDto) {
     const access = await this.requireAccess(actor, orgId, projectId, CANNOT_MANAGE_MEMBERS);
-    const role = dto.role ?? Role.READER;
     const target = this.findMember(access, dto.email);
-    if (role !== Role.OWNER) {
-      await this.keepAnOwner(projectId, target.role);
-    }
-    await this.projects.updateMemberRole(projectId, target.user.id, role);
+    checkChange(await this.projects.updateMemberRole(projectId, target.user.id, dto.role ?? Role.READER));
     return { message: 'User role updated successfully.' };
   }
 
@@ -100,8 +95,7 @@ export class ProjectsService {
       throw AppError.message(ErrorCode.BadRequest, 'email is required.');
     }
     const target = this.findMember(access, email);
-    await this.keepAnOwner(projectId, target.role);
-    await this.projects.removeMember(projectId, target.user.id);
+    checkChange(await this.projects.removeMember(projectId, target.user.id));
     return { message: 'Member removed from the project' };
   }
 
@@ -132,10 +126,20 @@ export class ProjectsService {
     }
     return target;
   }
+}
 
-  private async keepAnOwner(projectId: string, currentRole: Role): Promise<void> {
-    if (currentRole === Role.OWNER && (await this.projects.countOwners(projectId)) <= 1) {
-      throw AppError.message(ErrorCode.BadRequest, 'A project must keep at least one owner.');
-    }
+function checkChange(change: MemberChange): void {
+  if (change === 'not_found') {
+    throw AppError.message(ErrorCode.NotFound, 'Member not found.');
   }
+  if (change === 'last_owner') {
+    throw AppError.message(ErrorCode.BadRequest, 'A project must keep at least one owner.');
+  }
+}
+
+function rethrowDuplicateName(error: unknown): never {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    throw AppError.message(ErrorCode.BadRequest, 'A project with this name already exists in the organization.');
+  }
+  throw error;
 }
