@@ -41,8 +41,9 @@ for (const child of children) {
 }
 
 const port = process.env.PORT || 8000;
+const redis = new URL(process.env.REDIS_URL || 'redis://127.0.0.1:6379');
 console.log(
-  `mem0 server starting: API on http://localhost:${port} (docs at /docs), worker on ${process.env.REDIS_URL || 'redis://127.0.0.1:6379'}.\n` +
+  `mem0 server starting: API on http://localhost:${port} (docs at /docs), worker on Redis ${redis.hostname}:${redis.port || 6379}.\n` +
     (process.env.BOOTSTRAP_API_KEY
       ? 'Bootstrap API key: the value of BOOTSTRAP_API_KEY.'
       : 'On first start a bootstrap API key is generated and printed below (once); later: npm run admin -- key create --email <owner>.'),

@@ -9,7 +9,7 @@ export REDIS_PREFIX="${TEST_REDIS_PREFIX:-mem0test}"
 export NODE_ENV=test
 
 step "type-checking"
-npx tsc --noEmit -p tsconfig.json
+tsc --noEmit -p tsconfig.json
 
 step "running tests"
-npx jest --runInBand "$@"
+jest --runInBand "$@"

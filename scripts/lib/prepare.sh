@@ -5,6 +5,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
 export PRISMA_SCHEMA_ENGINE_BINARY="$PWD/scripts/prisma-engine-stub.sh"
 export CHECKPOINT_DISABLE=1 PRISMA_HIDE_UPDATE_MESSAGE=1 NPM_CONFIG_UPDATE_NOTIFIER=false
+export PATH="$PWD/node_modules/.bin:$PATH"
 
 step() { printf '\033[1m> %s\033[0m\n' "$*" >&2; }
 fingerprint() { cat "$@" 2>/dev/null | sha256sum | cut -d' ' -f1; }
@@ -26,6 +27,16 @@ esac
 schema_sum="$(fingerprint prisma/schema.prisma package-lock.json)"
 if [ "$(cat libs/core/src/prisma/generated/.stamp 2>/dev/null)" != "$schema_sum" ]; then
   step "generating the Prisma client"
-  npx prisma generate >/dev/null
+  prisma generate >/dev/null
   echo "$schema_sum" > libs/core/src/prisma/generated/.stamp
 fi
+
+run_migrations() { tsx scripts/migrate.ts; }
+
+build_if_stale() {
+  if [ ! -f dist/.build-stamp ] || [ -n "$(find apps libs tsconfig.json tsconfig.build.json nest-cli.json -newer dist/.build-stamp -type f -print -quit)" ]; then
+    step "building"
+    nest build api
+    touch dist/.build-stamp
+  fi
+}
