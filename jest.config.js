@@ -4,8 +4,10 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '.*\\.(spec|medium-spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // content-disposition (via @fastify/static) ships ESM only; jest's CommonJS runtime needs it transpiled.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.(ts|js)$': [
       '@swc/jest',
       {
         jsc: {

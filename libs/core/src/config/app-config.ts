@@ -96,6 +96,7 @@ export class EnvDto {
 }
 
 export type RateLimitClass = 'default' | 'add' | 'search';
+export type AiProviderKind = 'openai' | 'offline';
 
 /** The validated, typed configuration; inject it anywhere (tests override the provider). */
 export class AppConfig {
@@ -103,6 +104,15 @@ export class AppConfig {
 
   get isTest(): boolean {
     return this.env.NODE_ENV === 'test';
+  }
+
+  /** `auto` means the OpenAI-compatible provider when a key is configured, else the embedded offline one. */
+  get llmProvider(): AiProviderKind {
+    return resolveProvider(this.env.LLM_PROVIDER, this.env.OPENAI_API_KEY);
+  }
+
+  get embedderProvider(): AiProviderKind {
+    return resolveProvider(this.env.EMBEDDER_PROVIDER, this.env.OPENAI_API_KEY);
   }
 
   rateLimit(kind: RateLimitClass): number {
@@ -113,6 +123,13 @@ export class AppConfig {
     };
     return limits[kind];
   }
+}
+
+function resolveProvider(setting: string, apiKey: string | undefined): AiProviderKind {
+  if (setting === 'auto') {
+    return apiKey ? 'openai' : 'offline';
+  }
+  return setting as AiProviderKind;
 }
 
 export class ConfigError extends Error {}

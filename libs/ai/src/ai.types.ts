@@ -1,0 +1,109 @@
+/** A conversation turn as the clients send it (content already reduced to text). */
+export interface ChatMessage {
+  role: 'user' | 'assistant' | 'system';
+  content: string;
+  name?: string;
+}
+
+export interface TokenUsage {
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ExtractionRequest {
+  /** The new turns to extract facts from. */
+  messages: ChatMessage[];
+  /** Earlier turns of the same user/run, for resolving references ("he" -> the dog named before). */
+  context: ChatMessage[];
+  /** Rules for facts stated by the user (project or per-call custom_instructions). */
+  customInstructions?: string | null;
+  /** Rules for facts stated by the assistant/agent (falls back to customInstructions). */
+  agentCustomInstructions?: string | null;
+  /** Free-text hints: what to keep / what to leave out. */
+  includes?: string | null;
+  excludes?: string | null;
+  /** Replaces the built-in extraction prompt (self-hosted servers' custom_extraction_prompt). */
+  customPrompt?: string | null;
+}
+
+export interface ExtractedFact {
+  /** A short standalone statement, e.g. "Loves hiking on weekends". */
+  text: string;
+  /** Who stated it: decides whether it is stored under user_id or agent_id. */
+  source: 'user' | 'assistant';
+}
+
+export interface ExtractionResult {
+  facts: ExtractedFact[];
+  usage: TokenUsage;
+}
+
+export interface SimilarMemory {
+  id: string;
+  text: string;
+  /** Cosine similarity in [0, 1] between the fact and this memory. */
+  similarity: number;
+}
+
+export interface UpdateRequest {
+  fact: string;
+  /** Memories of the same scope most similar to the fact, best first. */
+  similar: SimilarMemory[];
+  instructions?: string | null;
+}
+
+/** The legacy (v1) pipeline's decision for one fact. */
+export type UpdateDecision =
+  | { event: 'ADD'; text: string }
+  | { event: 'UPDATE'; id: string; text: string }
+  | { event: 'DELETE'; id: string }
+  | { event: 'NOOP'; id?: string };
+
+export interface Category {
+  name: string;
+  description: string;
+}
+
+export interface CategorizeRequest {
+  text: string;
+  /** The active catalog; the answer only uses these names. */
+  categories: Category[];
+}
+
+export interface LlmProvider {
+  readonly name: string;
+  extractFacts(request: ExtractionRequest): Promise<ExtractionResult>;
+  decideUpdate(request: UpdateRequest): Promise<UpdateDecision>;
+  categorize(request: CategorizeRequest): Promise<string[]>;
+}
+
+export interface Embedder {
+  /** Stable id stored with every vector, e.g. `hash-v1-384` or `openai:text-embedding-3-small:1536`. */
+  readonly id: string;
+  readonly dimensions: number;
+  /** One unit-length vector per text, in order. Texts are never empty. */
+  embed(texts: string[]): Promise<number[][]>;
+}
+
+export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
+export const EMBEDDER = Symbol('EMBEDDER');
+
+/** The platform's default catalog (contract 4.2 step 6). */
+export const DEFAULT_CATEGORIES: Category[] = [
+  { name: 'personal_details', description: 'Name, age, birthday, where one lives, personal identity and background' },
+  { name: 'family', description: 'Family members, partner, children, parents, relatives and pets' },
+  { name: 'professional_details', description: 'Job, employer, role, career, skills, work projects and colleagues' },
+  { name: 'sports', description: 'Playing or following sports, teams, workouts, running, fitness' },
+  { name: 'travel', description: 'Trips, destinations, flights, hotels, vacations and places visited' },
+  { name: 'food', description: 'Food, dishes, cuisines, diets, cooking, restaurants and drinks' },
+  { name: 'music', description: 'Music, songs, artists, bands, instruments and concerts' },
+  { name: 'health', description: 'Health, medical conditions, allergies, medication, sleep and wellbeing' },
+  { name: 'technology', description: 'Software, programming, computers, gadgets, apps and tools' },
+  { name: 'hobbies', description: 'Hobbies and pastimes such as hiking, reading, gaming, painting, gardening' },
+  { name: 'fashion', description: 'Clothes, style, brands, shoes and accessories' },
+  { name: 'entertainment', description: 'Movies, TV shows, books, games, podcasts and celebrities' },
+  { name: 'milestones', description: 'Life events and achievements: graduations, weddings, births, moves, promotions' },
+  { name: 'user_preferences', description: 'Likes, dislikes, preferences and wishes on how things should be done' },
+  { name: 'misc', description: 'Anything that fits no other category' },
+];
