@@ -73,6 +73,27 @@ export class EnvDto {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OPENAI_BASE_URL?: string = undefined;
 
+  @IsIn(['auto', 'openai', 'offline'])
+  LLM_PROVIDER: string = 'auto';
+
+  @IsIn(['auto', 'openai', 'offline'])
+  EMBEDDER_PROVIDER: string = 'auto';
+
+  @IsString()
+  OPENAI_LLM_MODEL: string = 'gpt-4.1-mini';
+
+  @IsString()
+  OPENAI_EMBEDDING_MODEL: string = 'text-embedding-3-small';
+
+  @IsInt()
+  @Min(16)
+  @Max(4096)
+  OPENAI_EMBEDDING_DIMENSIONS: number = 1536;
+
+  @IsInt()
+  @Min(1000)
+  OPENAI_TIMEOUT_MS: number = 60000;
+
   @Transform(toBool)
   @IsBoolean()
   RATE_LIMIT_ENABLED: boolean = true;
