@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { AppConfig, loadConfig, PrismaService, Role } from '@app/core';
 import { AdminService } from '@app/tenancy';
 import { ApiModule } from '../../apps/api/src/app.module';
+import { ProcessorsModule } from '../../apps/worker/src/processors/processors.module';
 import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from '../../apps/api/src/setup';
 import { createTestDatabase } from './databases';
 
@@ -36,6 +37,8 @@ export interface TestAppOptions {
   /** Reuse this database (restart scenarios) instead of a fresh copy of the template. */
   databaseUrl?: string;
   keepDatabase?: boolean;
+  /** Also run the BullMQ processors in this process (the real worker code on the real queue). */
+  worker?: boolean;
 }
 
 /** The real API (Fastify, guards, filters, Postgres, Redis) on a private database and Redis prefix. */
@@ -51,9 +54,17 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     DATABASE_POOL_SIZE: '4',
     REDIS_PREFIX: redisPrefix,
     BOOTSTRAP_API_KEY: TEST_BOOTSTRAP_KEY,
+    OPENAI_API_KEY: '',
+    LLM_PROVIDER: 'offline',
+    EMBEDDER_PROVIDER: 'offline',
+    JOB_ATTEMPTS: '2',
+    JOB_BACKOFF_MS: '50',
+    WORKER_CONCURRENCY: '2',
     ...options.env,
   });
-  const moduleRef = await Test.createTestingModule({ imports: [ApiModule] })
+  const moduleRef = await Test.createTestingModule({
+    imports: options.worker ? [ApiModule, ProcessorsModule] : [ApiModule],
+  })
     .overrideProvider(AppConfig)
     .useValue(config)
     .compile();

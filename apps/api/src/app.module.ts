@@ -7,6 +7,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { AppConfig, CoreModule, LoggingModule, RateLimitClass, REDIS } from '@app/core';
 import { AuthModule } from '@app/auth';
+import { AiModule } from '@app/ai';
+import { MemoriesModule } from '@app/memories';
+import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ApiKeyStrategy } from './common/api-key.strategy';
@@ -15,6 +18,10 @@ import { ExceptionsFilter } from './common/exception.filter';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { RequestValidationPipe, ValidationShapeInterceptor } from './common/validation';
 import { HealthController } from './health/health.controller';
+import { AddMemoriesController } from './memories/add-memories.controller';
+import { EntitiesController } from './memories/entities.controller';
+import { EventsController } from './memories/events.controller';
+import { MemoriesController } from './memories/memories.controller';
 import { OrganizationsController } from './orgs/organizations.controller';
 import { ProjectMembersController } from './orgs/project-members.controller';
 import { ProjectsController } from './orgs/projects.controller';
@@ -29,6 +36,9 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     LoggingModule,
     AuthModule,
     TenancyModule,
+    AiModule,
+    QueueModule,
+    MemoriesModule,
     PassportModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ThrottlerModule.forRootAsync({
@@ -50,6 +60,10 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     OrganizationsController,
     ProjectsController,
     ProjectMembersController,
+    AddMemoriesController,
+    MemoriesController,
+    EventsController,
+    EntitiesController,
   ],
   providers: [
     ApiKeyStrategy,

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { CoreModule, LoggingModule } from '@app/core';
-import { QueueModule } from '@app/queue';
+import { ProcessorsModule } from './processors/processors.module';
 
 /** The BullMQ worker process: one processor per queue, each dispatching to a lib handler. */
 @Module({
-  imports: [CoreModule, LoggingModule, QueueModule],
+  imports: [CoreModule, LoggingModule, ProcessorsModule],
 })
 export class WorkerModule {}

@@ -9,6 +9,16 @@ export * from './redis/redis-health.service';
 export * from './redis/redis.module';
 export * from './util/ids';
 export { Prisma, Role } from './prisma/generated/client';
-export type { ApiKey, Organization, Project, User } from './prisma/generated/client';
+export type {
+  ApiKey,
+  Entity,
+  Event,
+  Memory,
+  MemoryFeedback,
+  MemoryHistory,
+  Organization,
+  Project,
+  User,
+} from './prisma/generated/client';
 export * from './util/time';
 export * from './errors/validation-error';

@@ -1,1 +1,3 @@
+export * from './queue.constants';
 export * from './queue.module';
+export * from './queue.service';

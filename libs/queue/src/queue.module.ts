@@ -1,6 +1,10 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/core';
+import { QueueName } from './queue.constants';
+import { QueueService } from './queue.service';
+
+const QUEUES = Object.values(QueueName).map((name) => ({ name }));
 
 /**
  * BullMQ on the configured Redis. The `{...}` hash tag keeps each queue's keys in one Redis Cluster
@@ -15,7 +19,9 @@ import { AppConfig } from '@app/core';
         prefix: `{${config.env.REDIS_PREFIX}:bull}`,
       }),
     }),
+    BullModule.registerQueue(...QUEUES),
   ],
-  exports: [BullModule],
+  providers: [QueueService],
+  exports: [BullModule, QueueService],
 })
 export class QueueModule {}

@@ -7,6 +7,7 @@ export const PUBLIC_ROUTE = 'mem0:public';
 export const IGNORE_TENANT_PARAMS = 'mem0:ignore-tenant-params';
 export const RATE_LIMIT_CLASS = 'mem0:rate-limit-class';
 export const VALIDATION_SHAPE = 'mem0:validation-shape';
+export const WRITES = 'mem0:writes';
 
 /** No API key needed (health, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -14,14 +15,18 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Routes whose tenant comes from the path: `org_id`/`project_id` in query or body are not a tenant switch. */
 export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
 
+/** The route changes memories: READER keys are refused (contract S-37). */
+export const Writes = () => SetMetadata(WRITES, true);
+
 /** Which rate-limit bucket a route draws from (contract 8); `default` when absent. */
 export const RateLimit = (kind: RateLimitClass) => SetMetadata(RATE_LIMIT_CLASS, kind);
 
 /**
  * How a validation failure is rendered on this route (contract 2.8):
- * `fields` `{"name": ["..."]}` (default), `errors` `{"errors": {...}}`, `message` / `error` / `detail` `{key: "first problem"}`.
+ * `fields` `{"name": ["..."]}` (default), `errors` `{"errors": {...}}`, `message` / `error` / `detail` `{key: "first problem"}`,
+ * `add` the add routes' `{"error": "400 Bad Request", "details": {...}}`.
  */
-export type ValidationShape = 'fields' | 'errors' | 'message' | 'error' | 'detail';
+export type ValidationShape = 'fields' | 'errors' | 'message' | 'error' | 'detail' | 'add';
 export const OnInvalid = (shape: ValidationShape) => SetMetadata(VALIDATION_SHAPE, shape);
 
 /** The request's resolved tenant and identity. */

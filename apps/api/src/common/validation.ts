@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { catchError, Observable, throwError } from 'rxjs';
 import { AppError, ErrorCode, RequestValidationError } from '@app/core';
+import { ADD_INVALID_MESSAGE } from '@app/memories';
 import { routeMetadata, VALIDATION_SHAPE, ValidationShape } from './decorators';
 
 /**
@@ -50,6 +51,11 @@ function render(shape: ValidationShape, error: RequestValidationError): Record<s
     case 'error':
     case 'detail':
       return { [shape]: error.firstMessage };
+    case 'add':
+      return {
+        error: '400 Bad Request',
+        details: { message: ADD_INVALID_MESSAGE, reason: error.firstMessage, errors: error.fields },
+      };
   }
 }
 

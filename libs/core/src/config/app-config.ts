@@ -73,6 +73,20 @@ export class EnvDto {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OPENAI_BASE_URL?: string = undefined;
 
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKER_CONCURRENCY: number = 4;
+
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  JOB_ATTEMPTS: number = 3;
+
+  @IsInt()
+  @Min(10)
+  JOB_BACKOFF_MS: number = 2000;
+
   @IsIn(['auto', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ErrorCode, isUuid, Prisma, Role } from '@app/core';
+import { AppError, ErrorCode, isUuid, Prisma, Project, Role } from '@app/core';
 import { ProjectMemberDto } from '../dto/member.dto';
 import { CreateProjectDto, mapProject, toProjectUpdate, UpdateProjectDto } from '../dto/project.dto';
 import { MemberChange } from '../repositories/organizations.repository';
@@ -97,6 +97,15 @@ export class ProjectsService {
     const target = this.findMember(access, email);
     checkChange(await this.projects.removeMember(projectId, target.user.id));
     return { message: 'Member removed from the project' };
+  }
+
+  /** The project's settings, for internal use by the memory pipeline (callers are already scoped). */
+  async settings(projectId: string): Promise<Project> {
+    const project = await this.projects.findById(projectId);
+    if (!project) {
+      throw AppError.message(ErrorCode.NotFound, NOT_FOUND);
+    }
+    return project;
   }
 
   async exists(orgId: string, projectId: string): Promise<boolean> {

@@ -1,0 +1,77 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthContext } from '@app/auth';
+import { AppError, ErrorCode } from '@app/core';
+import {
+  DeletionService,
+  DELETE_IN_PROGRESS,
+  FeedbackDto,
+  MemoriesService,
+  Scope,
+  UpdateMemoryDto,
+} from '@app/memories';
+import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
+import { deleteSelectorFromQuery } from './query-params';
+
+@ApiTags('memories')
+@ApiToken()
+@OnInvalid('error')
+@Controller()
+export class MemoriesController {
+  constructor(
+    private readonly memories: MemoriesService,
+    private readonly deletion: DeletionService,
+  ) {}
+
+  @Get('v1/memories/:memoryId')
+  getMemory(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string) {
+    return this.memories.get(auth.projectId, memoryId);
+  }
+
+  @Put('v1/memories/:memoryId')
+  @Writes()
+  @ApiOperation({ summary: 'Update text, metadata, timestamp or expiration_date (immutable memories refuse)' })
+  updateMemory(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string, @Body() dto: UpdateMemoryDto) {
+    return this.memories.update(auth.projectId, memoryId, dto);
+  }
+
+  @Delete('v1/memories/:memoryId')
+  @Writes()
+  deleteMemory(
+    @Auth() auth: AuthContext,
+    @Param('memoryId') memoryId: string,
+    @Query('delete_linked') deleteLinked?: string,
+  ) {
+    return this.memories.delete(auth.projectId, memoryId, deleteLinked === 'true' || deleteLinked === '1');
+  }
+
+  @Get('v1/memories/:memoryId/history')
+  @ApiOperation({ summary: 'History of one memory, oldest first (kept after deletion)' })
+  getMemoryHistory(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string) {
+    return this.memories.history(auth.projectId, memoryId);
+  }
+
+  @Delete('v1/memories')
+  @Writes()
+  @ApiOperation({
+    summary: 'Delete the memories of user_id / agent_id / app_id / run_id (`*` = all) in the background',
+  })
+  async deleteMemories(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>) {
+    const selector = deleteSelectorFromQuery(query);
+    if (!Object.values(selector.scope as Scope).some(Boolean)) {
+      throw AppError.error(
+        ErrorCode.BadRequest,
+        "At least one filter is required: user_id, agent_id, app_id or run_id. Use '*' to match all.",
+      );
+    }
+    const eventId = await this.deletion.request(auth.projectId, selector);
+    return { message: DELETE_IN_PROGRESS, event_id: eventId };
+  }
+
+  @Post('v1/feedback')
+  @HttpCode(200)
+  @Writes()
+  createFeedback(@Auth() auth: AuthContext, @Body() dto: FeedbackDto) {
+    return this.memories.feedback(auth.projectId, auth.userId, dto);
+  }
+}

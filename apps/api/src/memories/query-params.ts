@@ -1,0 +1,46 @@
+import { AppError, ErrorCode } from '@app/core';
+import { DeleteSelector } from '@app/memories';
+
+const ENTITY_PARAMS = { user_id: 'userId', agent_id: 'agentId', app_id: 'appId', run_id: 'runId' } as const;
+
+function parseJsonObject(raw: unknown, name: string): Record<string, unknown> | null {
+  if (raw === undefined || raw === '') {
+    return null;
+  }
+  if (typeof raw === 'object' && raw !== null) {
+    return raw as Record<string, unknown>;
+  }
+  try {
+    const parsed: unknown = JSON.parse(String(raw));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+      return parsed as Record<string, unknown>;
+    }
+  } catch {
+    // fall through to the 400 below
+  }
+  throw AppError.error(ErrorCode.BadRequest, `${name} must be a JSON object`);
+}
+
+/** `metadata` as a JSON string or deepObject `metadata[key]=value` query parameters. */
+export function metadataFromQuery(query: Record<string, unknown>): Record<string, unknown> | null {
+  const deep = Object.entries(query)
+    .map(([key, value]) => [/^metadata\[(.+)\]$/.exec(key)?.[1], value] as const)
+    .filter(([key]) => key !== undefined);
+  if (deep.length > 0) {
+    return Object.fromEntries(deep);
+  }
+  return parseJsonObject(query.metadata, 'metadata');
+}
+
+/** Query of `DELETE /v1/memories/` (contract 5.13), including the `filters` JSON some clients send. */
+export function deleteSelectorFromQuery(query: Record<string, unknown>): DeleteSelector {
+  const filters = parseJsonObject(query.filters, 'filters') ?? {};
+  const selector: DeleteSelector = { scope: {}, metadata: metadataFromQuery(query) };
+  for (const [param, key] of Object.entries(ENTITY_PARAMS)) {
+    const value = query[param] ?? filters[param];
+    if (typeof value === 'string' && value !== '') {
+      selector.scope[key] = value;
+    }
+  }
+  return selector;
+}

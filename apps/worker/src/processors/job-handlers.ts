@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { CategorizationService, DeletionService, EventsService, IngestionService } from '@app/memories';
+import { JobItem, JobName, JobStatus } from '@app/queue';
+
+type Handlers = { [N in JobName]: (data: Extract<JobItem, { name: N }>['data']) => Promise<JobStatus> };
+
+/** Every job name maps to its lib handler; the Record type makes a missing handler a compile error. */
+@Injectable()
+export class JobHandlers {
+  readonly handlers: Handlers;
+
+  constructor(
+    ingestion: IngestionService,
+    categorization: CategorizationService,
+    deletion: DeletionService,
+    private readonly events: EventsService,
+  ) {
+    this.handlers = {
+      [JobName.AddMemories]: (data) => ingestion.handleAdd(data),
+      [JobName.CategorizeMemories]: (data) => categorization.handleCategorize(data),
+      [JobName.DeleteMemories]: (data) => deletion.handleDelete(data),
+    };
+  }
+
+  async run(item: JobItem, finalAttempt: boolean): Promise<JobStatus> {
+    const handler = this.handlers[item.name] as (data: JobItem['data']) => Promise<JobStatus>;
+    if (!handler) {
+      throw new Error(`no handler for job ${item.name}`);
+    }
+    try {
+      return await handler(item.data);
+    } catch (error) {
+      if (finalAttempt && 'eventId' in item.data && item.data.eventId) {
+        await this.events.fail(item.data.projectId, item.data.eventId, error);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { Global, Logger, Module } from '@nestjs/common';
+import { AppConfig } from '@app/core';
+import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider } from './ai.types';
+import { HashEmbedder } from './offline/hash-embedder';
+import { OfflineLlmProvider } from './offline/offline-llm.provider';
+import { OpenAiEmbedder } from './openai/openai-embedder';
+import { OpenAiLlmProvider } from './openai/openai-llm.provider';
+
+const logger = new Logger('AiModule');
+
+function createEmbedder(config: AppConfig): Embedder {
+  const { env } = config;
+  if (config.embedderProvider === 'openai') {
+    return new OpenAiEmbedder({
+      apiKey: env.OPENAI_API_KEY ?? '',
+      baseURL: env.OPENAI_BASE_URL,
+      model: env.OPENAI_EMBEDDING_MODEL,
+      dimensions: env.OPENAI_EMBEDDING_DIMENSIONS,
+      timeoutMs: env.OPENAI_TIMEOUT_MS,
+    });
+  }
+  return new HashEmbedder();
+}
+
+function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {
+  const { env } = config;
+  if (config.llmProvider === 'openai') {
+    return new OpenAiLlmProvider({
+      apiKey: env.OPENAI_API_KEY ?? '',
+      baseURL: env.OPENAI_BASE_URL,
+      model: env.OPENAI_LLM_MODEL,
+      timeoutMs: env.OPENAI_TIMEOUT_MS,
+    });
+  }
+  // The offline provider compares texts with the embedder; a remote embedder would make it call out.
+  return new OfflineLlmProvider(embedder instanceof HashEmbedder ? embedder : new HashEmbedder());
+}
+
+/** The LLM and embedder in force: OpenAI-compatible when configured, else the embedded offline default. */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: EMBEDDER,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const embedder = createEmbedder(config);
+        logger.log(`embedder: ${embedder.id}`);
+        return embedder;
+      },
+    },
+    {
+      provide: LLM_PROVIDER,
+      inject: [AppConfig, EMBEDDER],
+      useFactory: (config: AppConfig, embedder: Embedder) => {
+        const llm = createLlm(config, embedder);
+        logger.log(`llm: ${llm.name}`);
+        return llm;
+      },
+    },
+  ],
+  exports: [EMBEDDER, LLM_PROVIDER],
+})
+export class AiModule {}

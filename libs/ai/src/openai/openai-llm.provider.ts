@@ -1,0 +1,277 @@
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import {
+  CategorizeRequest,
+  ExtractedFact,
+  ExtractionRequest,
+  ExtractionResult,
+  LlmProvider,
+  TokenUsage,
+  UpdateDecision,
+  UpdateRequest,
+} from '../ai.types';
+import { buildCategorizePrompt, buildExtractionPrompt, buildUpdatePrompt, PromptPair } from './prompts';
+
+export interface OpenAiLlmOptions {
+  apiKey: string;
+  /** e.g. `https://api.openai.com/v1` or any OpenAI-compatible server. */
+  baseURL?: string;
+  model: string;
+  timeoutMs: number;
+  /** SDK retries (with backoff) of 408/409/429/5xx and connection errors; default 2. */
+  maxRetries?: number;
+}
+
+const ATTEMPTS = 2;
+const SHOWN_REPLY_CHARS = 300;
+
+class InvalidReply extends Error {}
+
+export class OpenAiLlmProvider implements LlmProvider {
+  readonly name = 'openai';
+  private readonly client: OpenAI;
+  private readonly model: string;
+  private readonly timeoutMs: number;
+  private readonly total: TokenUsage = emptyUsage();
+  /* Reasoning models reject temperature 0; learnt from the first 400 and not retried afterwards. */
+  private sendTemperature = true;
+
+  constructor(options: OpenAiLlmOptions) {
+    this.model = options.model;
+    this.timeoutMs = options.timeoutMs;
+    this.client = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL || undefined,
+      timeout: options.timeoutMs,
+      maxRetries: options.maxRetries ?? 2,
+    });
+  }
+
+  /** Usage of every call made by this instance (decideUpdate and categorize report usage only here). */
+  get totalUsage(): TokenUsage {
+    return { ...this.total };
+  }
+
+  async extractFacts(request: ExtractionRequest): Promise<ExtractionResult> {
+    const usage = emptyUsage();
+    const roles = new Set(request.messages.filter((m) => m.role !== 'system' && m.content.trim()).map((m) => m.role));
+    if (roles.size === 0) return { facts: [], usage };
+    const onlyRole = roles.size === 1 ? (roles.has('assistant') ? 'assistant' : 'user') : null;
+    const facts = await this.completeJson('fact extraction', buildExtractionPrompt(request), usage, (value) =>
+      parseFacts(value, onlyRole),
+    );
+    return { facts, usage };
+  }
+
+  async decideUpdate(request: UpdateRequest): Promise<UpdateDecision> {
+    if (request.similar.length === 0) return { event: 'ADD', text: request.fact };
+    return this.completeJson('update decision', buildUpdatePrompt(request), emptyUsage(), (value) =>
+      parseDecision(value, request),
+    );
+  }
+
+  async categorize(request: CategorizeRequest): Promise<string[]> {
+    if (request.categories.length === 0) return [];
+    const byName = new Map(request.categories.map((c) => [c.name.trim().toLowerCase(), c.name]));
+    return this.completeJson('categorization', buildCategorizePrompt(request), emptyUsage(), (value) =>
+      parseCategories(value, byName),
+    );
+  }
+
+  /** One retry on unusable output, telling the model what was wrong with its first answer. */
+  private async completeJson<T>(
+    operation: string,
+    prompt: PromptPair,
+    usage: TokenUsage,
+    parse: (value: Record<string, unknown>) => T,
+  ): Promise<T> {
+    const messages: ChatCompletionMessageParam[] = [
+      { role: 'system', content: prompt.system },
+      { role: 'user', content: prompt.user },
+    ];
+    let problem = '';
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      const content = await this.chat(operation, messages, usage);
+      try {
+        return parse(parseJson(content));
+      } catch (error) {
+        if (!(error instanceof InvalidReply)) throw error;
+        problem = `${error.message}; the model returned: ${truncate(content)}`;
+        messages.push(
+          { role: 'assistant', content: content ?? '' },
+          {
+            role: 'user',
+            content: `That answer was not usable (${error.message}). Reply again with only the JSON object in the required shape.`,
+          },
+        );
+      }
+    }
+    throw new Error(
+      `OpenAI ${operation} failed: model ${this.model} gave an invalid answer ${ATTEMPTS} times (${problem})`,
+    );
+  }
+
+  private async chat(
+    operation: string,
+    messages: ChatCompletionMessageParam[],
+    usage: TokenUsage,
+  ): Promise<string | null> {
+    let completion: ChatCompletion;
+    try {
+      completion = await this.create(messages);
+    } catch (error) {
+      if (
+        this.sendTemperature &&
+        error instanceof APIError &&
+        error.status === 400 &&
+        /temperature/i.test(error.message)
+      ) {
+        this.sendTemperature = false;
+        return this.chat(operation, messages, usage);
+      }
+      throw describeOpenAiError(`OpenAI ${operation} request (model ${this.model})`, error, this.timeoutMs);
+    }
+    for (const target of [usage, this.total]) {
+      target.llmCalls += 1;
+      target.inputTokens += completion.usage?.prompt_tokens ?? 0;
+      target.outputTokens += completion.usage?.completion_tokens ?? 0;
+    }
+    return completion.choices?.[0]?.message?.content ?? null;
+  }
+
+  private create(messages: ChatCompletionMessageParam[]): Promise<ChatCompletion> {
+    return this.client.chat.completions.create({
+      model: this.model,
+      messages,
+      response_format: { type: 'json_object' },
+      ...(this.sendTemperature ? { temperature: 0 } : {}),
+    });
+  }
+}
+
+/** Turns SDK errors into plain Errors whose message names the operation, the HTTP status and the provider's reason. */
+export function describeOpenAiError(what: string, error: unknown, timeoutMs: number): Error {
+  if (error instanceof APIConnectionTimeoutError) {
+    return new Error(`${what} timed out after ${timeoutMs} ms`, { cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    // Duck-typed: undici's errors may come from another realm (jest), where instanceof Error fails.
+    const reasons: string[] = [];
+    let cause = error.cause as { message?: unknown; cause?: unknown } | undefined;
+    for (; cause && typeof cause === 'object' && reasons.length < 3; cause = cause.cause as typeof cause) {
+      if (typeof cause.message === 'string' && cause.message && cause.message !== '{}') reasons.push(cause.message);
+    }
+    return new Error(`${what} could not reach the API: ${reasons.join(': ') || error.message}`, { cause: error });
+  }
+  if (error instanceof APIError) {
+    const body = error.error as { message?: unknown } | undefined;
+    const reason =
+      typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '') || 'no details';
+    return new Error(`${what} failed with HTTP ${error.status}: ${reason}`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(`${what} failed: ${String(error)}`);
+}
+
+function emptyUsage(): TokenUsage {
+  return { llmCalls: 0, inputTokens: 0, outputTokens: 0 };
+}
+
+function truncate(content: string | null): string {
+  if (content === null) return '(no content)';
+  const shown = JSON.stringify(content.slice(0, SHOWN_REPLY_CHARS));
+  return content.length > SHOWN_REPLY_CHARS ? `${shown}... (${content.length} chars)` : shown;
+}
+
+/* Compatible servers sometimes ignore JSON mode and wrap the object in prose or a code fence. */
+function parseJson(content: string | null): Record<string, unknown> {
+  if (content === null || !content.trim()) throw new InvalidReply('empty answer');
+  const candidates = [content.trim()];
+  const start = content.indexOf('{');
+  const end = content.lastIndexOf('}');
+  if (start >= 0 && end > start) candidates.push(content.slice(start, end + 1));
+  for (const candidate of candidates) {
+    try {
+      const value: unknown = JSON.parse(candidate);
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+      throw new InvalidReply('the answer is not a JSON object');
+    } catch (error) {
+      if (error instanceof InvalidReply) throw error;
+    }
+  }
+  throw new InvalidReply('the answer is not valid JSON');
+}
+
+function parseFacts(value: Record<string, unknown>, onlyRole: ExtractedFact['source'] | null): ExtractedFact[] {
+  const items = value.facts;
+  if (!Array.isArray(items)) throw new InvalidReply('"facts" is missing or not an array');
+  const facts: ExtractedFact[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const fact = toFact(item, onlyRole);
+    if (!fact) continue;
+    const key = `${fact.source}\n${fact.text.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    facts.push(fact);
+  }
+  return facts;
+}
+
+/* Custom prompts written for mem0 return plain strings; a role absent from the new turns cannot be a fact's source. */
+function toFact(item: unknown, onlyRole: ExtractedFact['source'] | null): ExtractedFact | null {
+  let text: unknown = item;
+  let source: unknown;
+  if (item !== null && typeof item === 'object') {
+    const record = item as Record<string, unknown>;
+    text = record.text ?? record.fact ?? record.memory;
+    source = record.source;
+  }
+  if (typeof text !== 'string' || !text.trim()) return null;
+  const stated = typeof source === 'string' && /^(assistant|agent)$/i.test(source.trim()) ? 'assistant' : 'user';
+  return { text: text.trim(), source: onlyRole ?? stated };
+}
+
+const EVENTS = ['ADD', 'UPDATE', 'DELETE', 'NOOP'] as const;
+
+function parseDecision(value: Record<string, unknown>, request: UpdateRequest): UpdateDecision {
+  const event = typeof value.event === 'string' ? value.event.trim().toUpperCase() : '';
+  if (!(EVENTS as readonly string[]).includes(event))
+    throw new InvalidReply('"event" must be ADD, UPDATE, DELETE or NOOP');
+  const text = typeof value.text === 'string' && value.text.trim() ? value.text.trim() : null;
+  const target = resolveIndex(value.id, request.similar.length);
+  const memory = target === null ? null : request.similar[target];
+  switch (event as (typeof EVENTS)[number]) {
+    case 'ADD':
+      return { event: 'ADD', text: text ?? request.fact };
+    case 'UPDATE':
+      // Without a known target the merged text is meaningless; keeping the fact itself loses nothing.
+      if (!memory) return { event: 'ADD', text: request.fact };
+      if (text === memory.text) return { event: 'NOOP', id: memory.id };
+      return { event: 'UPDATE', id: memory.id, text: text ?? request.fact };
+    case 'DELETE':
+      return memory ? { event: 'DELETE', id: memory.id } : { event: 'NOOP' };
+    case 'NOOP':
+      return memory ? { event: 'NOOP', id: memory.id } : { event: 'NOOP' };
+  }
+}
+
+function resolveIndex(id: unknown, count: number): number | null {
+  let index: number | null = null;
+  if (typeof id === 'number' && Number.isInteger(id)) index = id;
+  if (typeof id === 'string') {
+    const match = /^\s*\[?\s*(\d+)\s*\]?\s*$/.exec(id);
+    if (match) index = Number(match[1]);
+  }
+  return index !== null && index >= 0 && index < count ? index : null;
+}
+
+function parseCategories(value: Record<string, unknown>, byName: Map<string, string>): string[] {
+  const items = value.categories;
+  if (!Array.isArray(items)) throw new InvalidReply('"categories" is missing or not an array');
+  const chosen = new Set<string>();
+  for (const item of items) {
+    const name = typeof item === 'string' ? byName.get(item.trim().toLowerCase()) : undefined;
+    if (name) chosen.add(name);
+  }
+  return [...chosen];
+}

@@ -1,0 +1,26 @@
+import { Category, DEFAULT_CATEGORIES } from '@app/ai';
+
+/** `[{name: description}]` or bare names (project settings, per-call overrides) as a catalog. */
+export function toCatalog(raw: unknown): Category[] | null {
+  if (!Array.isArray(raw) || raw.length === 0) {
+    return null;
+  }
+  const categories = raw.flatMap((item): Category[] => {
+    if (typeof item === 'string') {
+      return [{ name: item, description: item }];
+    }
+    if (item && typeof item === 'object') {
+      return Object.entries(item as Record<string, unknown>).map(([name, description]) => ({
+        name,
+        description: typeof description === 'string' ? description : name,
+      }));
+    }
+    return [];
+  });
+  return categories.length > 0 ? categories : null;
+}
+
+/** Per-call catalog > project catalog > the default 15 (contract 4.2 step 6). */
+export function activeCatalog(perCall: unknown, project: unknown): Category[] {
+  return toCatalog(perCall) ?? toCatalog(project) ?? DEFAULT_CATEGORIES;
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '@app/queue';
+import { TenancyModule } from '@app/tenancy';
+import { EntitiesRepository } from './repositories/entities.repository';
+import { EventsRepository } from './repositories/events.repository';
+import { FeedbackRepository } from './repositories/feedback.repository';
+import { MemoriesRepository } from './repositories/memories.repository';
+import { AddMemoriesService } from './services/add-memories.service';
+import { CategorizationService } from './services/categorization.service';
+import { DeletionService } from './services/deletion.service';
+import { EntitiesService } from './services/entities.service';
+import { EventsService } from './services/events.service';
+import { IngestionService } from './services/ingestion.service';
+import { MemoriesService } from './services/memories.service';
+
+const SERVICES = [
+  AddMemoriesService,
+  CategorizationService,
+  DeletionService,
+  EntitiesService,
+  EventsService,
+  IngestionService,
+  MemoriesService,
+];
+
+@Module({
+  imports: [QueueModule, TenancyModule],
+  providers: [EntitiesRepository, EventsRepository, FeedbackRepository, MemoriesRepository, ...SERVICES],
+  exports: SERVICES,
+})
+export class MemoriesModule {}

@@ -1,0 +1,425 @@
+import { Injectable } from '@nestjs/common';
+import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
+import { DeleteSelector, EntityType, Scope } from '../memory.types';
+import { vectorLiteral } from './vector';
+
+type Tx = Prisma.TransactionClient;
+
+export interface NewMemory {
+  id: string;
+  memory: string;
+  hash: string;
+  scope: Scope;
+  metadata: Record<string, unknown> | null;
+  immutable: boolean;
+  expirationDate: Date | null;
+  createdAt: Date;
+  sourceEventId: string | null;
+  embedding: number[];
+}
+
+export interface MemoryChange {
+  memory?: string;
+  hash?: string;
+  metadata?: Record<string, unknown> | null;
+  createdAt?: Date;
+  expirationDate?: Date | null;
+  categories?: string[] | null;
+  embedding?: number[];
+}
+
+export interface WriteContext {
+  embedder: string;
+  input: unknown;
+  eventId?: string | null;
+}
+
+export interface SimilarRow {
+  id: string;
+  memory: string;
+  similarity: number;
+}
+
+const json = (value: unknown) =>
+  value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+
+/** Every write records history and a webhook outbox row in the same transaction as the change. */
+@Injectable()
+export class MemoriesRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findById(projectId: string, id: string): Promise<Memory | null> {
+    return this.prisma.memory.findFirst({ where: { projectId, id } });
+  }
+
+  findByIds(projectId: string, ids: string[]): Promise<Memory[]> {
+    return this.prisma.memory.findMany({ where: { projectId, id: { in: ids } } });
+  }
+
+  /** Memories an add event created, in creation order. */
+  bySourceEvent(projectId: string, eventId: string): Promise<Memory[]> {
+    return this.prisma.memory.findMany({ where: { projectId, sourceEventId: eventId }, orderBy: { id: 'asc' } });
+  }
+
+  /** Hashes already stored in exactly this scope (same entity ids), for exact-duplicate skipping. */
+  async existingHashes(projectId: string, scope: Scope, hashes: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.memory.findMany({
+      where: { projectId, hash: { in: hashes }, ...exactScope(scope) },
+      select: { hash: true },
+    });
+    return new Set(rows.map((row) => row.hash));
+  }
+
+  /** The memories of exactly this scope most similar to the vector (exact scan: scopes are small). */
+  similarInScope(
+    projectId: string,
+    scope: Scope,
+    embedder: string,
+    vector: number[],
+    limit: number,
+  ): Promise<SimilarRow[]> {
+    const where = exactScopeSql(scope);
+    return this.prisma.$queryRaw<SimilarRow[]>`
+      SELECT m.id, m.memory, 1 - (e.embedding <=> ${vectorLiteral(vector)}::vector) AS similarity
+      FROM memories m JOIN memory_embeddings e ON e.memory_id = m.id
+      WHERE m.project_id = ${projectId}::uuid AND e.embedder = ${embedder} AND ${where}
+      ORDER BY e.embedding <=> ${vectorLiteral(vector)}::vector
+      LIMIT ${limit}`;
+  }
+
+  /** Recent inputs of a scope (oldest first), the context for reference resolution. */
+  async recentInputs(projectId: string, scope: Scope, limit: number): Promise<unknown[]> {
+    const rows = await this.prisma.memoryHistory.findMany({
+      where: { projectId, event: 'ADD', userId: scope.userId ?? undefined, runId: scope.runId ?? undefined },
+      orderBy: { createdAt: 'desc' },
+      select: { input: true },
+      take: limit,
+    });
+    return rows.map((row) => row.input).reverse();
+  }
+
+  /** Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). */
+  insert(projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
+    return this.prisma.$transaction((tx) => this.insertIn(tx, projectId, items, context));
+  }
+
+  async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
+    if (items.length === 0) {
+      return [];
+    }
+    const present = await tx.memory.findMany({
+      where: { id: { in: items.map((item) => item.id) } },
+      select: { id: true },
+    });
+    const skip = new Set(present.map((row) => row.id));
+    const fresh = items.filter((item) => !skip.has(item.id));
+    if (fresh.length === 0) {
+      return [];
+    }
+    await tx.memory.createMany({
+      data: fresh.map((item) => ({
+        id: item.id,
+        projectId,
+        memory: item.memory,
+        hash: item.hash,
+        ...scopeColumns(item.scope),
+        metadata: json(item.metadata),
+        immutable: item.immutable,
+        expirationDate: item.expirationDate,
+        sourceEventId: item.sourceEventId,
+        createdAt: item.createdAt,
+        updatedAt: item.createdAt,
+      })),
+    });
+    await this.writeEmbeddings(
+      tx,
+      projectId,
+      context.embedder,
+      fresh.map((item) => [item.id, item.embedding]),
+    );
+    await tx.memoryHistory.createMany({
+      data: fresh.map((item) => ({
+        projectId,
+        memoryId: item.id,
+        event: 'ADD',
+        newMemory: item.memory,
+        input: json(context.input),
+        ...scopeColumns(item.scope),
+        metadata: json(item.metadata),
+        createdAt: item.createdAt,
+        updatedAt: item.createdAt,
+      })),
+    });
+    await this.upsertEntities(
+      tx,
+      projectId,
+      fresh.map((item) => item.scope),
+    );
+    await tx.webhookOutbox.createMany({
+      data: fresh.map((item) => ({
+        projectId,
+        eventType: 'memory_add',
+        payload: outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, context.eventId),
+      })),
+    });
+    const rows = await tx.memory.findMany({ where: { projectId, id: { in: fresh.map((item) => item.id) } } });
+    const order = new Map(fresh.map((item, index) => [item.id, index]));
+    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /** Applies a change with its UPDATE history entry and `memory_update` webhook; null when gone. */
+  update(projectId: string, id: string, change: MemoryChange, context: WriteContext): Promise<Memory | null> {
+    return this.prisma.$transaction((tx) => this.updateIn(tx, projectId, id, change, context));
+  }
+
+  async updateIn(
+    tx: Tx,
+    projectId: string,
+    id: string,
+    change: MemoryChange,
+    context: WriteContext,
+  ): Promise<Memory | null> {
+    const before = await tx.memory.findFirst({ where: { projectId, id } });
+    if (!before) {
+      return null;
+    }
+    const after = await tx.memory.update({
+      where: { id },
+      data: {
+        memory: change.memory,
+        hash: change.hash,
+        metadata: change.metadata === undefined ? undefined : json(change.metadata),
+        createdAt: change.createdAt,
+        expirationDate: change.expirationDate,
+        // An empty list means "not categorised yet" (served as null).
+        categories: change.categories === undefined ? undefined : (change.categories ?? []),
+        updatedAt: new Date(),
+      },
+    });
+    if (change.embedding) {
+      await this.writeEmbeddings(tx, projectId, context.embedder, [[id, change.embedding]]);
+    }
+    await tx.memoryHistory.create({
+      data: historyRow(projectId, after, 'UPDATE', before.memory, after.memory, context),
+    });
+    await tx.webhookOutbox.create({
+      data: {
+        projectId,
+        eventType: 'memory_update',
+        payload: outboxPayload(id, 'UPDATE', after.memory, scopeOf(after), after.metadata, context.eventId),
+      },
+    });
+    return after;
+  }
+
+  /** Deletes with a DELETE history entry (kept readable) and a `memory_delete` webhook; false when gone. */
+  delete(projectId: string, id: string, context: WriteContext): Promise<boolean> {
+    return this.prisma.$transaction(async (tx) => (await this.deleteIn(tx, projectId, [id], context)).length > 0);
+  }
+
+  async deleteIn(tx: Tx, projectId: string, ids: string[], context: WriteContext): Promise<Memory[]> {
+    const rows = await tx.memory.findMany({ where: { projectId, id: { in: ids } } });
+    if (rows.length === 0) {
+      return [];
+    }
+    await tx.memory.deleteMany({ where: { projectId, id: { in: rows.map((row) => row.id) } } });
+    await tx.memoryHistory.createMany({
+      data: rows.map((row) => historyRow(projectId, row, 'DELETE', row.memory, null, context)),
+    });
+    await tx.webhookOutbox.createMany({
+      data: rows.map((row) => ({
+        projectId,
+        eventType: 'memory_delete',
+        payload: outboxPayload(row.id, 'DELETE', row.memory, scopeOf(row), row.metadata, context.eventId),
+      })),
+    });
+    return rows;
+  }
+
+  /** Sets categories of uncategorised (or all given) memories with a `memory_categorize` webhook each. */
+  async setCategories(projectId: string, assignments: { id: string; categories: string[] }[]): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      for (const { id, categories } of assignments) {
+        const updated = await tx.memory.updateMany({ where: { projectId, id }, data: { categories } });
+        if (updated.count > 0) {
+          await tx.webhookOutbox.create({
+            data: {
+              projectId,
+              eventType: 'memory_categorize',
+              payload: { event_details: { event: 'CATEGORIZE', memory_id: id, categories, project_id: projectId } },
+            },
+          });
+        }
+      }
+    });
+  }
+
+  history(projectId: string, memoryId: string): Promise<MemoryHistory[]> {
+    return this.prisma.memoryHistory.findMany({ where: { projectId, memoryId }, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Older memories whose `replaced_by` chain leads to this one (delete_linked). */
+  async linkedChain(projectId: string, id: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      WITH RECURSIVE chain AS (
+        SELECT id FROM memories WHERE project_id = ${projectId}::uuid AND replaced_by = ${id}::uuid
+        UNION SELECT m.id FROM memories m JOIN chain c ON m.replaced_by = c.id WHERE m.project_id = ${projectId}::uuid
+      ) SELECT id FROM chain`;
+    return rows.map((row) => row.id);
+  }
+
+  /** Ids of memories matching a delete selector (`*` = any non-null value), a batch at a time. */
+  async idsMatching(projectId: string, selector: DeleteSelector, limit: number): Promise<string[]> {
+    const conditions: Prisma.Sql[] = [Prisma.sql`project_id = ${projectId}::uuid`];
+    const columns = { userId: 'user_id', agentId: 'agent_id', appId: 'app_id', runId: 'run_id' } as const;
+    for (const [key, column] of Object.entries(columns) as [keyof Scope, string][]) {
+      const value = selector.scope[key];
+      if (value === '*') {
+        conditions.push(Prisma.sql`${Prisma.raw(column)} IS NOT NULL`);
+      } else if (value) {
+        conditions.push(Prisma.sql`${Prisma.raw(column)} = ${value}`);
+      }
+    }
+    if (selector.metadata && Object.keys(selector.metadata).length > 0) {
+      conditions.push(Prisma.sql`metadata @> ${JSON.stringify(selector.metadata)}::jsonb`);
+    }
+    const rows = await this.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM memories WHERE ${Prisma.join(conditions, ' AND ')} LIMIT ${limit}`;
+    return rows.map((row) => row.id);
+  }
+
+  async counts(projectId: string): Promise<{ total: number }> {
+    return { total: await this.prisma.memory.count({ where: { projectId } }) };
+  }
+
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(fn, { timeout: 60_000 });
+  }
+
+  private async writeEmbeddings(
+    tx: Tx,
+    projectId: string,
+    embedder: string,
+    rows: [string, number[]][],
+  ): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
+    const values = rows.map(
+      ([id, vector]) =>
+        Prisma.sql`(${id}::uuid, ${projectId}::uuid, ${embedder}, ${vector.length}, ${vectorLiteral(vector)}::vector)`,
+    );
+    await tx.$executeRaw`
+      INSERT INTO memory_embeddings (memory_id, project_id, embedder, dimensions, embedding)
+      VALUES ${Prisma.join(values)}
+      ON CONFLICT (memory_id) DO UPDATE
+        SET embedder = EXCLUDED.embedder, dimensions = EXCLUDED.dimensions, embedding = EXCLUDED.embedding`;
+  }
+
+  private async upsertEntities(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {
+    const entities = new Map<string, { type: EntityType; name: string }>();
+    for (const scope of scopes) {
+      for (const [type, name] of Object.entries(scopeByType(scope)) as [EntityType, string | null][]) {
+        if (name) {
+          entities.set(`${type}\u0000${name}`, { type, name });
+        }
+      }
+    }
+    if (entities.size > 0) {
+      await tx.entity.createMany({
+        data: [...entities.values()].map((entity) => ({ projectId, ...entity })),
+        skipDuplicates: true,
+      });
+    }
+  }
+}
+
+export function scopeColumns(scope: Scope) {
+  return {
+    userId: scope.userId ?? null,
+    agentId: scope.agentId ?? null,
+    appId: scope.appId ?? null,
+    runId: scope.runId ?? null,
+  };
+}
+
+export function scopeOf(row: Memory): Scope {
+  return { userId: row.userId, agentId: row.agentId, appId: row.appId, runId: row.runId };
+}
+
+function scopeByType(scope: Scope): Record<EntityType, string | null> {
+  return {
+    user: scope.userId ?? null,
+    agent: scope.agentId ?? null,
+    app: scope.appId ?? null,
+    run: scope.runId ?? null,
+  };
+}
+
+/** Same entity ids exactly (unset ones must be unset too). */
+function exactScope(scope: Scope) {
+  return scopeColumns(scope);
+}
+
+function exactScopeSql(scope: Scope): Prisma.Sql {
+  const columns = scopeColumns(scope);
+  const clause = (column: string, value: string | null) =>
+    value === null
+      ? Prisma.sql`${Prisma.raw(`m.${column}`)} IS NULL`
+      : Prisma.sql`${Prisma.raw(`m.${column}`)} = ${value}`;
+  return Prisma.join(
+    [
+      clause('user_id', columns.userId),
+      clause('agent_id', columns.agentId),
+      clause('app_id', columns.appId),
+      clause('run_id', columns.runId),
+    ],
+    ' AND ',
+  );
+}
+
+function historyRow(
+  projectId: string,
+  row: Memory,
+  event: string,
+  oldMemory: string | null,
+  newMemory: string | null,
+  context: WriteContext,
+) {
+  return {
+    projectId,
+    memoryId: row.id,
+    event,
+    oldMemory,
+    newMemory,
+    input: json(context.input),
+    ...scopeColumns(scopeOf(row)),
+    categories: row.categories ?? [],
+    metadata: json(row.metadata),
+  };
+}
+
+/** The documented webhook payload plus the extra keys of contract 9.6. */
+export function outboxPayload(
+  id: string,
+  event: 'ADD' | 'UPDATE' | 'DELETE',
+  memory: string,
+  scope: Scope,
+  metadata: unknown,
+  eventId: string | null | undefined,
+): Prisma.InputJsonValue {
+  return {
+    event_details: {
+      id,
+      data: { memory },
+      event,
+      user_id: scope.userId ?? null,
+      agent_id: scope.agentId ?? null,
+      app_id: scope.appId ?? null,
+      run_id: scope.runId ?? null,
+      metadata: (metadata ?? null) as Prisma.InputJsonValue,
+      event_id: eventId ?? null,
+      timestamp: new Date().toISOString(),
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ChatMessage, Embedder, EMBEDDER } from '@app/ai';
+import { AppError, ErrorCode } from '@app/core';
+import { JobName, QueueService } from '@app/queue';
+import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
+import { toCatalog } from '../catalog';
+import { deterministicUuid } from '../ids';
+import { memoryHash } from '../memory.mapper';
+import { AddRequest, AddResultItem, Scope } from '../memory.types';
+import { EventsRepository } from '../repositories/events.repository';
+import { MemoriesRepository } from '../repositories/memories.repository';
+import { IngestionService, resultItem } from './ingestion.service';
+
+const INLINE_TIMEOUT_MS = 60_000;
+
+export function invalidAdd(reason: string): AppError {
+  return new AppError(ErrorCode.BadRequest, {
+    error: '400 Bad Request',
+    details: { message: ADD_INVALID_MESSAGE, reason },
+  });
+}
+
+export type AddOutcome =
+  { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[] };
+
+/** The HTTP side of adding memories: validate, record the event, then queue it, run it inline, or store verbatim. */
+@Injectable()
+export class AddMemoriesService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly memories: MemoriesRepository,
+    private readonly ingestion: IngestionService,
+    private readonly queue: QueueService,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+  ) {}
+
+  async add(projectId: string, dto: AddMemoriesDto, pipeline: 'v3' | 'v1', inline: boolean): Promise<AddOutcome> {
+    const request = toAddRequest(dto, pipeline);
+    if (!request.infer) {
+      return this.storeVerbatim(projectId, request);
+    }
+    const event = await this.events.create(projectId, 'ADD', request);
+    if (!inline) {
+      await this.queue.add({ name: JobName.AddMemories, data: { projectId, eventId: event.id } }, { jobId: event.id });
+      return { kind: 'queued', eventId: event.id };
+    }
+    const run = this.ingestion.handleAdd({ projectId, eventId: event.id });
+    const finished = await Promise.race([run.then(() => true), delay(INLINE_TIMEOUT_MS).then(() => false)]).catch(
+      async (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.events.finish(projectId, event.id, { status: 'FAILED', error: message });
+        throw new AppError(ErrorCode.Unavailable, {
+          detail: `Memory processing failed: ${message}`,
+          event_id: event.id,
+        });
+      },
+    );
+    if (!finished) {
+      return { kind: 'queued', eventId: event.id };
+    }
+    const done = await this.events.find(projectId, event.id);
+    return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [] };
+  }
+
+  /** infer=false (contract 4.5): each non-system message stored as is, synchronously. */
+  private async storeVerbatim(projectId: string, request: AddRequest): Promise<AddOutcome> {
+    const texts = [
+      ...new Set(request.messages.filter((message) => message.role !== 'system').map((message) => message.content)),
+    ];
+    const event = await this.events.create(projectId, 'ADD', request, 'RUNNING');
+    const stored = await this.memories.existingHashes(projectId, request.scope, texts.map(memoryHash));
+    const fresh = texts.filter((text) => text.trim() && !stored.has(memoryHash(text)));
+    const vectors = fresh.length > 0 ? await this.embedder.embed(fresh) : [];
+    const createdAt = request.timestamp ? new Date(request.timestamp * 1000) : new Date();
+    const rows = await this.memories.insert(
+      projectId,
+      fresh.map((text, index) => ({
+        id: deterministicUuid(event.id, String(index)),
+        memory: text,
+        hash: memoryHash(text),
+        scope: request.scope,
+        metadata: request.metadata,
+        immutable: request.immutable,
+        expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
+        createdAt,
+        sourceEventId: event.id,
+        embedding: vectors[index],
+      })),
+      { embedder: this.embedder.id, input: request.messages, eventId: event.id },
+    );
+    const results = rows.map((row) => resultItem(row, 'ADD'));
+    if (rows.length > 0) {
+      await this.queue.add(
+        {
+          name: JobName.CategorizeMemories,
+          data: { projectId, memoryIds: rows.map((row) => row.id), eventId: event.id },
+        },
+        { jobId: `categorize-${event.id}` },
+      );
+    }
+    await this.events.finish(projectId, event.id, { status: 'SUCCEEDED', results });
+    return { kind: 'done', eventId: event.id, results };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+const ENTITY_KEYS = ['user_id', 'agent_id', 'app_id', 'run_id'] as const;
+
+/** Normalises an add body into what the pipeline runs (and the event stores). */
+export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
+  const ids: Record<(typeof ENTITY_KEYS)[number], string | null> = {
+    user_id: null,
+    agent_id: null,
+    app_id: null,
+    run_id: null,
+  };
+  for (const key of ENTITY_KEYS) {
+    const lifted = dto.filters?.[key];
+    ids[key] = dto[key] ?? (typeof lifted === 'string' && lifted && lifted !== '*' ? lifted : null);
+  }
+  const scope: Scope = { userId: ids.user_id, agentId: ids.agent_id, appId: ids.app_id, runId: ids.run_id };
+  if (!Object.values(scope).some(Boolean)) {
+    throw invalidAdd('At least one of user_id, agent_id, app_id or run_id is required.');
+  }
+  const infer = dto.infer ?? true;
+  return {
+    pipeline,
+    messages: dto.messages
+      .map((message) => toChatMessage(message, infer))
+      .filter((message): message is ChatMessage => message !== null),
+    scope,
+    metadata: dto.metadata ?? null,
+    infer,
+    immutable: dto.immutable ?? false,
+    expirationDate: dto.expiration_date ?? null,
+    timestamp: dto.timestamp ?? null,
+    customCategories: parseCategories(dto.custom_categories, pipeline),
+    customInstructions: dto.custom_instructions ?? null,
+    agentCustomInstructions: dto.agent_custom_instructions ?? null,
+    includes: dto.includes ?? null,
+    excludes: dto.excludes ?? null,
+    customPrompt: null,
+  };
+}
+
+/** Text content as is; structured (multimodal) content needs inference and has no text offline. */
+function toChatMessage(message: MessageDto, infer: boolean): ChatMessage | null {
+  if (typeof message.content === 'string') {
+    return { role: message.role, content: message.content, ...(message.name ? { name: message.name } : {}) };
+  }
+  if (!infer) {
+    throw invalidAdd('Structured (multimodal) content requires infer=true.');
+  }
+  const text = (message.content as { text?: unknown }).text;
+  return typeof text === 'string' ? { role: message.role, content: text } : null;
+}
+
+function parseCategories(raw: unknown, pipeline: 'v3' | 'v1'): { name: string; description: string }[] | null {
+  if (raw === undefined || raw === null) {
+    return null;
+  }
+  const list = Array.isArray(raw) ? raw : pipeline === 'v1' && typeof raw === 'object' ? [raw] : null;
+  if (!list || list.some((item) => typeof item !== 'object' || item === null || Array.isArray(item))) {
+    const bad = list?.find((item) => typeof item !== 'object') ?? raw;
+    throw invalidAdd(`Expected a dictionary of items but got type "${typeof bad === 'string' ? 'str' : typeof bad}".`);
+  }
+  return toCatalog(list);
+}

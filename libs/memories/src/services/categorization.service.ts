@@ -1,0 +1,39 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { LLM_PROVIDER, LlmProvider } from '@app/ai';
+import { JobData, JobName, JobStatus } from '@app/queue';
+import { ProjectsService } from '@app/tenancy';
+import { activeCatalog } from '../catalog';
+import { AddRequest } from '../memory.types';
+import { EventsRepository } from '../repositories/events.repository';
+import { MemoriesRepository } from '../repositories/memories.repository';
+
+/** Assigns categories to new or changed memories and fires `memory_categorize` (contract 4.2 step 6). */
+@Injectable()
+export class CategorizationService {
+  constructor(
+    private readonly memories: MemoriesRepository,
+    private readonly events: EventsRepository,
+    private readonly projects: ProjectsService,
+    @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
+  ) {}
+
+  async handleCategorize({ projectId, memoryIds, eventId }: JobData<JobName.CategorizeMemories>): Promise<JobStatus> {
+    const pending = (await this.memories.findByIds(projectId, memoryIds)).filter((row) => !row.categories?.length);
+    if (pending.length === 0) {
+      return JobStatus.Skipped;
+    }
+    const event = eventId ? await this.events.find(projectId, eventId) : null;
+    const perCall = (event?.payload as unknown as AddRequest | null)?.customCategories;
+    const project = await this.projects.settings(projectId);
+    const catalog = activeCatalog(perCall, project.customCategories);
+    const assignments = [];
+    for (const row of pending) {
+      const categories = await this.llm.categorize({ text: row.memory, categories: catalog });
+      if (categories.length > 0) {
+        assignments.push({ id: row.id, categories });
+      }
+    }
+    await this.memories.setCategories(projectId, assignments);
+    return JobStatus.Success;
+  }
+}

@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, ErrorCode, Event, formatTimestamp, isUuid } from '@app/core';
+import { EventListFilter, EventsRepository } from '../repositories/events.repository';
+
+export function mapEvent(row: Event) {
+  return {
+    id: row.id,
+    event_type: row.eventType,
+    status: row.status,
+    payload: row.payload,
+    metadata: row.metadata,
+    results: row.results ?? [],
+    created_at: formatTimestamp(row.createdAt),
+    updated_at: formatTimestamp(row.updatedAt),
+    started_at: formatTimestamp(row.startedAt),
+    completed_at: formatTimestamp(row.completedAt),
+    latency: row.latency,
+    graph_status: null,
+    error: row.error,
+  };
+}
+
+/** Async operation records, the poll target of every add and bulk delete (contract 6). */
+@Injectable()
+export class EventsService {
+  constructor(private readonly events: EventsRepository) {}
+
+  async get(projectId: string, id: string) {
+    const row = isUuid(id) ? await this.events.find(projectId, id) : null;
+    if (!row) {
+      throw AppError.error(ErrorCode.NotFound, "Event not found or you don't have permission to access it.");
+    }
+    return mapEvent(row);
+  }
+
+  /** Marks an event FAILED after its job's last attempt, so no event is ever left PENDING or RUNNING. */
+  async fail(projectId: string, id: string, error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    await this.events.finish(projectId, id, { status: 'FAILED', error: message.slice(0, 2000) });
+  }
+
+  async list(projectId: string, filter: EventListFilter, page: number, pageSize: number) {
+    const [rows, count] = await this.events.list(projectId, filter, page, pageSize);
+    return { count, results: rows.map(mapEvent) };
+  }
+}
