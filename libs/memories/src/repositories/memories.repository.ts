@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
 import { DeleteSelector, EntityType, Scope } from '../memory.types';
+import { historyRow, json, outboxPayload, scopeByType, scopeColumns, scopeOf, WriteContext } from './memory-rows';
+
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
@@ -28,20 +30,11 @@ export interface MemoryChange {
   embedding?: number[];
 }
 
-export interface WriteContext {
-  embedder: string;
-  input: unknown;
-  eventId?: string | null;
-}
-
 export interface SimilarRow {
   id: string;
   memory: string;
   similarity: number;
 }
-
-const json = (value: unknown) =>
-  value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
 /** Every write records history and a webhook outbox row in the same transaction as the change. */
 @Injectable()
@@ -334,28 +327,6 @@ export class MemoriesRepository {
   }
 }
 
-export function scopeColumns(scope: Scope) {
-  return {
-    userId: scope.userId ?? null,
-    agentId: scope.agentId ?? null,
-    appId: scope.appId ?? null,
-    runId: scope.runId ?? null,
-  };
-}
-
-export function scopeOf(row: Memory): Scope {
-  return { userId: row.userId, agentId: row.agentId, appId: row.appId, runId: row.runId };
-}
-
-function scopeByType(scope: Scope): Record<EntityType, string | null> {
-  return {
-    user: scope.userId ?? null,
-    agent: scope.agentId ?? null,
-    app: scope.appId ?? null,
-    run: scope.runId ?? null,
-  };
-}
-
 /** Same entity ids exactly (unset ones must be unset too). */
 function exactScope(scope: Scope) {
   return scopeColumns(scope);
@@ -376,50 +347,4 @@ function exactScopeSql(scope: Scope): Prisma.Sql {
     ],
     ' AND ',
   );
-}
-
-function historyRow(
-  projectId: string,
-  row: Memory,
-  event: string,
-  oldMemory: string | null,
-  newMemory: string | null,
-  context: WriteContext,
-) {
-  return {
-    projectId,
-    memoryId: row.id,
-    event,
-    oldMemory,
-    newMemory,
-    input: json(context.input),
-    ...scopeColumns(scopeOf(row)),
-    categories: row.categories ?? [],
-    metadata: json(row.metadata),
-  };
-}
-
-/** The documented webhook payload plus the extra keys of contract 9.6. */
-export function outboxPayload(
-  id: string,
-  event: 'ADD' | 'UPDATE' | 'DELETE',
-  memory: string,
-  scope: Scope,
-  metadata: unknown,
-  eventId: string | null | undefined,
-): Prisma.InputJsonValue {
-  return {
-    event_details: {
-      id,
-      data: { memory },
-      event,
-      user_id: scope.userId ?? null,
-      agent_id: scope.agentId ?? null,
-      app_id: scope.appId ?? null,
-      run_id: scope.runId ?? null,
-      metadata: (metadata ?? null) as Prisma.InputJsonValue,
-      event_id: eventId ?? null,
-      timestamp: new Date().toISOString(),
-    },
-  };
 }

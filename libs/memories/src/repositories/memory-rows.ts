@@ -1,0 +1,81 @@
+import { Memory, Prisma } from '@app/core';
+import { EntityType, Scope } from '../memory.types';
+
+/** Row shapes shared by the memory repository's writes (history entries, webhook payloads, scopes). */
+
+export interface WriteContext {
+  embedder: string;
+  input: unknown;
+  eventId?: string | null;
+}
+
+export const json = (value: unknown) =>
+  value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
+
+export function scopeColumns(scope: Scope) {
+  return {
+    userId: scope.userId ?? null,
+    agentId: scope.agentId ?? null,
+    appId: scope.appId ?? null,
+    runId: scope.runId ?? null,
+  };
+}
+
+export function scopeOf(row: Memory): Scope {
+  return { userId: row.userId, agentId: row.agentId, appId: row.appId, runId: row.runId };
+}
+
+export function scopeByType(scope: Scope): Record<EntityType, string | null> {
+  return {
+    user: scope.userId ?? null,
+    agent: scope.agentId ?? null,
+    app: scope.appId ?? null,
+    run: scope.runId ?? null,
+  };
+}
+
+export function historyRow(
+  projectId: string,
+  row: Memory,
+  event: string,
+  oldMemory: string | null,
+  newMemory: string | null,
+  context: WriteContext,
+) {
+  return {
+    projectId,
+    memoryId: row.id,
+    event,
+    oldMemory,
+    newMemory,
+    input: json(context.input),
+    ...scopeColumns(scopeOf(row)),
+    categories: row.categories ?? [],
+    metadata: json(row.metadata),
+  };
+}
+
+/** The documented webhook payload plus the extra keys of contract 9.6. */
+export function outboxPayload(
+  id: string,
+  event: 'ADD' | 'UPDATE' | 'DELETE',
+  memory: string,
+  scope: Scope,
+  metadata: unknown,
+  eventId: string | null | undefined,
+): Prisma.InputJsonValue {
+  return {
+    event_details: {
+      id,
+      data: { memory },
+      event,
+      user_id: scope.userId ?? null,
+      agent_id: scope.agentId ?? null,
+      app_id: scope.appId ?? null,
+      run_id: scope.runId ?? null,
+      metadata: (metadata ?? null) as Prisma.InputJsonValue,
+      event_id: eventId ?? null,
+      timestamp: new Date().toISOString(),
+    },
+  };
+}
