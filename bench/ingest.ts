@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     BOOTSTRAP_API_KEY: KEY,
     OPENAI_API_KEY: '',
     RATE_LIMIT_ENABLED: 'false',
-    WORKER_CONCURRENCY: String(Math.min(CONCURRENCY, 16)),
+    WORKER_CONCURRENCY: '8',
+    DATABASE_POOL_SIZE: '20',
   });
   const headers = { Authorization: `Token ${KEY}`, 'Content-Type': 'application/json' };
   const latencies: number[] = [];
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
           failed += event.status === 'FAILED' ? 1 : 0;
           break;
         }
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
       latencies.push(Date.now() - sent);
     }

@@ -93,7 +93,7 @@ export class MemoriesRepository {
 
   /** Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). */
   insert(projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
-    return this.prisma.$transaction((tx) => this.insertIn(tx, projectId, items, context));
+    return this.transaction((tx) => this.insertIn(tx, projectId, items, context));
   }
 
   async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
@@ -162,7 +162,7 @@ export class MemoriesRepository {
 
   /** Applies a change with its UPDATE history entry and `memory_update` webhook; null when gone. */
   update(projectId: string, id: string, change: MemoryChange, context: WriteContext): Promise<Memory | null> {
-    return this.prisma.$transaction((tx) => this.updateIn(tx, projectId, id, change, context));
+    return this.transaction((tx) => this.updateIn(tx, projectId, id, change, context));
   }
 
   async updateIn(
@@ -207,7 +207,7 @@ export class MemoriesRepository {
 
   /** Deletes with a DELETE history entry (kept readable) and a `memory_delete` webhook; false when gone. */
   delete(projectId: string, id: string, context: WriteContext): Promise<boolean> {
-    return this.prisma.$transaction(async (tx) => (await this.deleteIn(tx, projectId, [id], context)).length > 0);
+    return this.transaction(async (tx) => (await this.deleteIn(tx, projectId, [id], context)).length > 0);
   }
 
   async deleteIn(tx: Tx, projectId: string, ids: string[], context: WriteContext): Promise<Memory[]> {
@@ -229,22 +229,23 @@ export class MemoriesRepository {
     return rows;
   }
 
-  /** Sets categories of uncategorised (or all given) memories with a `memory_categorize` webhook each. */
+  /** Sets categories with a `memory_categorize` webhook each, as one batch transaction (no connection held across awaits). */
   async setCategories(projectId: string, assignments: { id: string; categories: string[] }[]): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      for (const { id, categories } of assignments) {
-        const updated = await tx.memory.updateMany({ where: { projectId, id }, data: { categories } });
-        if (updated.count > 0) {
-          await tx.webhookOutbox.create({
-            data: {
-              projectId,
-              eventType: 'memory_categorize',
-              payload: { event_details: { event: 'CATEGORIZE', memory_id: id, categories, project_id: projectId } },
-            },
-          });
-        }
-      }
-    });
+    if (assignments.length === 0) {
+      return;
+    }
+    await this.prisma.$transaction([
+      ...assignments.map(({ id, categories }) =>
+        this.prisma.memory.updateMany({ where: { projectId, id }, data: { categories } }),
+      ),
+      this.prisma.webhookOutbox.createMany({
+        data: assignments.map(({ id, categories }) => ({
+          projectId,
+          eventType: 'memory_categorize',
+          payload: { event_details: { event: 'CATEGORIZE', memory_id: id, categories, project_id: projectId } },
+        })),
+      }),
+    ]);
   }
 
   history(projectId: string, memoryId: string): Promise<MemoryHistory[]> {
@@ -286,7 +287,8 @@ export class MemoriesRepository {
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.prisma.$transaction(fn, { timeout: 60_000 });
+    // A busy pool (many worker jobs) may make a transaction wait for a connection: wait, don't fail.
+    return this.prisma.$transaction(fn, { timeout: 60_000, maxWait: 30_000 });
   }
 
   private async writeEmbeddings(
