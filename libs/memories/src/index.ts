@@ -10,3 +10,4 @@ export * from './services/entities.service';
 export * from './services/events.service';
 export * from './services/ingestion.service';
 export * from './services/memories.service';
+export * from './services/vector-index.service';

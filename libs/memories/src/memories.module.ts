@@ -5,6 +5,7 @@ import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
+import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { AddMemoriesService } from './services/add-memories.service';
 import { CategorizationService } from './services/categorization.service';
 import { DeletionService } from './services/deletion.service';
@@ -12,6 +13,7 @@ import { EntitiesService } from './services/entities.service';
 import { EventsService } from './services/events.service';
 import { IngestionService } from './services/ingestion.service';
 import { MemoriesService } from './services/memories.service';
+import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
   AddMemoriesService,
@@ -21,11 +23,19 @@ const SERVICES = [
   EventsService,
   IngestionService,
   MemoriesService,
+  VectorIndexService,
 ];
 
 @Module({
   imports: [QueueModule, TenancyModule],
-  providers: [EntitiesRepository, EventsRepository, FeedbackRepository, MemoriesRepository, ...SERVICES],
+  providers: [
+    EntitiesRepository,
+    EventsRepository,
+    FeedbackRepository,
+    MemoriesRepository,
+    VectorIndexRepository,
+    ...SERVICES,
+  ],
   exports: SERVICES,
 })
 export class MemoriesModule {}

@@ -1,12 +1,18 @@
-import { Injectable } from '@nestjs/common';
-import { CategorizationService, DeletionService, EventsService, IngestionService } from '@app/memories';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  CategorizationService,
+  DeletionService,
+  EventsService,
+  IngestionService,
+  VectorIndexService,
+} from '@app/memories';
 import { JobItem, JobName, JobStatus } from '@app/queue';
 
 type Handlers = { [N in JobName]: (data: Extract<JobItem, { name: N }>['data']) => Promise<JobStatus> };
 
 /** Every job name maps to its lib handler; the Record type makes a missing handler a compile error. */
 @Injectable()
-export class JobHandlers {
+export class JobHandlers implements OnApplicationBootstrap {
   readonly handlers: Handlers;
 
   constructor(
@@ -14,12 +20,18 @@ export class JobHandlers {
     categorization: CategorizationService,
     deletion: DeletionService,
     private readonly events: EventsService,
+    private readonly vectorIndexes: VectorIndexService,
   ) {
     this.handlers = {
       [JobName.AddMemories]: (data) => ingestion.handleAdd(data),
       [JobName.CategorizeMemories]: (data) => categorization.handleCategorize(data),
       [JobName.DeleteMemories]: (data) => deletion.handleDelete(data),
     };
+  }
+
+  /** The worker owns start-up maintenance: the configured embedder's vector index. */
+  onApplicationBootstrap(): Promise<void> {
+    return this.vectorIndexes.ensureForEmbedder();
   }
 
   async run(item: JobItem, finalAttempt: boolean): Promise<JobStatus> {

@@ -1,0 +1,29 @@
+import { VectorIndexService } from '@app/memories';
+import { createTestApp, TestApp } from '../utils/test-app';
+
+describe('per-embedder HNSW index', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: true });
+  });
+  afterAll(() => t.close());
+
+  it('is created at worker start for the configured embedder, idempotently, and usable by the planner', async () => {
+    await t.app.get(VectorIndexService).ensureForEmbedder();
+    const indexes = await t.prisma.$queryRaw<{ indexname: string; indexdef: string }[]>`
+      SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%hnsw%'`;
+    expect(indexes).toHaveLength(1);
+    expect(indexes[0].indexdef).toContain('vector(384)');
+    expect(indexes[0].indexdef).toContain("embedder = 'hash-v1-384'");
+
+    const vector = `[${Array.from({ length: 384 }, (_, i) => (i === 0 ? 1 : 0)).join(',')}]`;
+    const plan = await t.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
+      return tx.$queryRaw<{ 'QUERY PLAN': string }[]>`
+        EXPLAIN SELECT memory_id FROM memory_embeddings WHERE embedder = 'hash-v1-384'
+        ORDER BY (embedding::vector(384)) <=> ${vector}::vector(384) LIMIT 5`;
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(indexes[0].indexname);
+  });
+});
