@@ -57,7 +57,7 @@ export class MemoriesRepository {
   /** Hashes already stored in exactly this scope (same entity ids), for exact-duplicate skipping. */
   async existingHashes(projectId: string, scope: Scope, hashes: string[]): Promise<Set<string>> {
     const rows = await this.prisma.memory.findMany({
-      where: { projectId, hash: { in: hashes }, ...exactScope(scope) },
+      where: { projectId, hash: { in: hashes }, ...scopeColumns(scope) },
       select: { hash: true },
     });
     return new Set(rows.map((row) => row.hash));
@@ -327,11 +327,6 @@ export class MemoriesRepository {
       });
     }
   }
-}
-
-/** Same entity ids exactly (unset ones must be unset too). */
-function exactScope(scope: Scope) {
-  return scopeColumns(scope);
 }
 
 function exactScopeSql(scope: Scope): Prisma.Sql {

@@ -97,9 +97,18 @@ export class IngestionService {
       // A previous run of this job committed its insert: report it instead of deduplicating against it.
       return already.map((row) => resultItem(row, 'ADD'));
     }
+    // Exact duplicates (also those embedded by another embedder): one lookup per scope, not per fact.
+    const storedByScope = new Map<string, Set<string>>();
+    for (const item of planned) {
+      const key = scopeKey(item.scope);
+      if (!storedByScope.has(key)) {
+        const hashes = planned.filter((other) => scopeKey(other.scope) === key).map((other) => other.hash);
+        storedByScope.set(key, await this.memories.existingHashes(projectId, item.scope, hashes));
+      }
+    }
     const kept: PlannedFact[] = [];
     for (const item of planned) {
-      const stored = await this.memories.existingHashes(projectId, item.scope, [item.hash]);
+      const stored = storedByScope.get(scopeKey(item.scope))!;
       const [closest] = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 1);
       const repeatsBatch = kept.some(
         (other) =>
@@ -220,8 +229,12 @@ function samePolarity(a: string, b: string): boolean {
   return NEGATION.test(a) === NEGATION.test(b);
 }
 
+function scopeKey(scope: Scope): string {
+  return [scope.userId, scope.agentId, scope.appId, scope.runId].map((value) => value ?? '').join('\u0000');
+}
+
 function sameScope(a: Scope, b: Scope): boolean {
-  return a.userId === b.userId && a.agentId === b.agentId && a.appId === b.appId && a.runId === b.runId;
+  return scopeKey(a) === scopeKey(b);
 }
 
 function cosine(a: number[], b: number[]): number {
