@@ -12,7 +12,7 @@ describe('per-embedder HNSW index', () => {
   it('is created at worker start for the configured embedder, idempotently, and usable by the planner', async () => {
     await t.app.get(VectorIndexService).ensureForEmbedder();
     const indexes = await t.prisma.$queryRaw<{ indexname: string; indexdef: string }[]>`
-      SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'memory_embeddings' AND indexdef LIKE '%hnsw%'`;
+      SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'memories' AND indexdef LIKE '%hnsw%'`;
     expect(indexes).toHaveLength(1);
     expect(indexes[0].indexdef).toContain('vector(384)');
     expect(indexes[0].indexdef).toContain("embedder = 'hash-v1-384'");
@@ -21,7 +21,7 @@ describe('per-embedder HNSW index', () => {
     const plan = await t.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SET LOCAL enable_seqscan = off`;
       return tx.$queryRaw<{ 'QUERY PLAN': string }[]>`
-        EXPLAIN SELECT memory_id FROM memory_embeddings WHERE embedder = 'hash-v1-384'
+        EXPLAIN SELECT id FROM memories WHERE embedder = 'hash-v1-384'
         ORDER BY (embedding::vector(384)) <=> ${vector}::vector(384) LIMIT 5`;
     });
     expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(indexes[0].indexname);

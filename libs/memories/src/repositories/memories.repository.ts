@@ -73,10 +73,10 @@ export class MemoriesRepository {
   ): Promise<SimilarRow[]> {
     const where = exactScopeSql(scope);
     return this.prisma.$queryRaw<SimilarRow[]>`
-      SELECT m.id, m.memory, 1 - (e.embedding <=> ${vectorLiteral(vector)}::vector) AS similarity
-      FROM memories m JOIN memory_embeddings e ON e.memory_id = m.id
-      WHERE m.project_id = ${projectId}::uuid AND e.embedder = ${embedder} AND ${where}
-      ORDER BY e.embedding <=> ${vectorLiteral(vector)}::vector
+      SELECT m.id, m.memory, 1 - (m.embedding <=> ${vectorLiteral(vector)}::vector) AS similarity
+      FROM memories m
+      WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${where}
+      ORDER BY m.embedding <=> ${vectorLiteral(vector)}::vector
       LIMIT ${limit}`;
   }
 
@@ -300,15 +300,11 @@ export class MemoriesRepository {
     if (rows.length === 0) {
       return;
     }
-    const values = rows.map(
-      ([id, vector]) =>
-        Prisma.sql`(${id}::uuid, ${projectId}::uuid, ${embedder}, ${vector.length}, ${vectorLiteral(vector)}::vector)`,
-    );
+    const values = rows.map(([id, vector]) => Prisma.sql`(${id}::uuid, ${vectorLiteral(vector)}::vector)`);
     await tx.$executeRaw`
-      INSERT INTO memory_embeddings (memory_id, project_id, embedder, dimensions, embedding)
-      VALUES ${Prisma.join(values)}
-      ON CONFLICT (memory_id) DO UPDATE
-        SET embedder = EXCLUDED.embedder, dimensions = EXCLUDED.dimensions, embedding = EXCLUDED.embedding`;
+      UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding
+      FROM (VALUES ${Prisma.join(values)}) AS v(id, embedding)
+      WHERE m.id = v.id AND m.project_id = ${projectId}::uuid`;
   }
 
   private async upsertEntities(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {

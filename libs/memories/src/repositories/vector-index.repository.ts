@@ -15,7 +15,7 @@ export class VectorIndexRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   static indexName(embedder: string): string {
-    return `memory_embeddings_hnsw_${createHash('sha1').update(embedder).digest('hex').slice(0, 16)}`;
+    return `memories_embedding_hnsw_${createHash('sha1').update(embedder).digest('hex').slice(0, 16)}`;
   }
 
   async ensure(embedder: string, dimensions: number): Promise<string> {
@@ -27,7 +27,7 @@ export class VectorIndexRepository {
       async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${INDEX_LOCK}::bigint)`;
         await tx.$executeRaw`
-        CREATE INDEX IF NOT EXISTS ${Prisma.raw(`"${name}"`)} ON memory_embeddings
+        CREATE INDEX IF NOT EXISTS ${Prisma.raw(`"${name}"`)} ON memories
         USING hnsw ((embedding::vector(${Prisma.raw(String(dimensions))})) vector_cosine_ops)
         WHERE embedder = ${Prisma.raw(`'${embedder}'`)}`;
       },
