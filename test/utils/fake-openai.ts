@@ -7,13 +7,17 @@
  *   new OpenAiLlmProvider({ apiKey: 'sk-test', baseURL: fake.baseURL, model: 'gpt-test', timeoutMs: 5000, maxRetries: 0 });
  *   // or run the server with OPENAI_BASE_URL=fake.baseURL
  *   fake.requests; // every request: { method, path, headers (lower-case names), body (parsed JSON) }
+ *   fake.replies.push('{"facts": []}', { status: 500 }); // scripted answers to the next chat requests
+ *   fake.reset(); // forget requests and unused scripted answers, e.g. in beforeEach
  *   await fake.close();
  *
  * `POST /v1/chat/completions`: `chat(body)` returns the assistant message content, or an object
  * `{ content, usage?, finishReason? }`, or `{ status, message?, type?, code?, headers? }` to answer
- * with an OpenAI-style error (500, 429, ...). Without a handler, `defaultChatReply` answers:
+ * with an OpenAI-style error (500, 429, ...). Scripted `replies` (same shapes, or a function of the body)
+ * are used first, in order. Without either, `defaultChatReply` answers:
  * extraction -> one fact per new non-system message (its content verbatim, source = its role),
- * update decision -> ADD of the fact, categorization -> ["misc"].
+ * update decision -> ADD of the fact, categorization -> ["misc"], rerank -> each document's share of
+ * the query's words (so word overlap decides the order), summary -> the memories joined with "; ".
  * `POST /v1/embeddings`: `embeddings(body)` may return vectors, an error, or undefined for the default
  * deterministic bag-of-words vectors (texts sharing words are similar), of length `body.dimensions`,
  * else `embeddingSize` (default 1536). Honours `encoding_format: "base64"`.
@@ -23,10 +27,13 @@ import { createHash } from 'node:crypto';
 import { createServer, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import {
+  DOCUMENTS_HEADING,
   EXISTING_MEMORIES_HEADING,
   MEMORY_HEADING,
   NEW_FACT_HEADING,
   NEW_MESSAGES_HEADING,
+  SEARCH_QUERY_HEADING,
+  SUMMARY_MEMORIES_HEADING,
 } from '../../libs/ai/src/openai/prompts';
 
 export interface FakeChatBody {
@@ -60,6 +67,7 @@ export interface FakeCompletion {
 }
 
 export type FakeChatReply = string | FakeCompletion | FakeError;
+export type ScriptedChatReply = FakeChatReply | ((body: FakeChatBody) => FakeChatReply | Promise<FakeChatReply>);
 export type FakeEmbeddingsReply = number[][] | FakeError | undefined;
 
 export interface FakeOpenAiHandlers {
@@ -85,10 +93,16 @@ export interface FakeOpenAi {
   requests: RecordedRequest[];
   /** Requests to one path, e.g. `fake.requestsTo('/v1/embeddings')`. */
   requestsTo(path: string): RecordedRequest[];
+  /** Answers to the next chat requests, first in first out; when empty, `chat` or `defaultChatReply` answers. */
+  replies: ScriptedChatReply[];
+  /** Bodies of the chat completion requests so far. */
+  chatBodies(): FakeChatBody[];
+  /** Forgets the recorded requests and the unused scripted replies. */
+  reset(): void;
   close(): Promise<void>;
 }
 
-export type ChatKind = 'extraction' | 'update' | 'categorization' | 'unknown';
+export type ChatKind = 'extraction' | 'update' | 'categorization' | 'rerank' | 'summary' | 'unknown';
 
 /** Which of the provider's prompts a chat request carries. */
 export function chatKind(body: FakeChatBody): ChatKind {
@@ -96,6 +110,8 @@ export function chatKind(body: FakeChatBody): ChatKind {
   if (user.includes(NEW_MESSAGES_HEADING)) return 'extraction';
   if (user.includes(NEW_FACT_HEADING)) return 'update';
   if (user.startsWith(MEMORY_HEADING)) return 'categorization';
+  if (user.startsWith(SEARCH_QUERY_HEADING)) return 'rerank';
+  if (user.startsWith(SUMMARY_MEMORIES_HEADING)) return 'summary';
   return 'unknown';
 }
 
@@ -119,6 +135,17 @@ export function updateRequest(body: FakeChatBody): { memories: Array<{ id: strin
   return { memories, fact: JSON.parse(promptSection(body, NEW_FACT_HEADING)[0] ?? '""') as string };
 }
 
+/** The query and the numbered documents ({id: "0", text}) of a rerank request. */
+export function rerankRequest(body: FakeChatBody): { query: string; documents: Array<{ id: string; text: string }> } {
+  const query = JSON.parse(promptSection(body, SEARCH_QUERY_HEADING)[0] ?? '""') as string;
+  return { query, documents: promptSection(body, DOCUMENTS_HEADING).map((line) => JSON.parse(line)) };
+}
+
+/** The memory texts of a summary request, newest first. */
+export function summaryMemories(body: FakeChatBody): string[] {
+  return promptSection(body, SUMMARY_MEMORIES_HEADING).map((line) => JSON.parse(line) as string);
+}
+
 export function defaultChatReply(body: FakeChatBody): string {
   switch (chatKind(body)) {
     case 'extraction': {
@@ -131,6 +158,20 @@ export function defaultChatReply(body: FakeChatBody): string {
       return JSON.stringify({ event: 'ADD', text: updateRequest(body).fact });
     case 'categorization':
       return JSON.stringify({ categories: ['misc'] });
+    case 'rerank': {
+      const { query, documents } = rerankRequest(body);
+      const words = (text: string) => text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      const wanted = new Set(words(query));
+      const scores = Object.fromEntries(
+        documents.map((document) => {
+          const shared = new Set(words(document.text).filter((word) => wanted.has(word)));
+          return [document.id, wanted.size ? Math.round((shared.size / wanted.size) * 100) / 100 : 0];
+        }),
+      );
+      return JSON.stringify({ scores });
+    }
+    case 'summary':
+      return `${summaryMemories(body).join('; ')}.`;
     default:
       return '{}';
   }
@@ -150,6 +191,7 @@ export function fakeEmbedding(text: string, size: number): number[] {
 
 export async function startFakeOpenAi(handlers: FakeOpenAiHandlers = {}): Promise<FakeOpenAi> {
   const requests: RecordedRequest[] = [];
+  const replies: ScriptedChatReply[] = [];
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       sendError(res, { status: 500, message: `fake OpenAI handler failed: ${(error as Error)?.message ?? error}` });
@@ -170,7 +212,13 @@ export async function startFakeOpenAi(handlers: FakeOpenAiHandlers = {}): Promis
 
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       const chatBody = body as FakeChatBody;
-      const reply = handlers.chat ? await handlers.chat(chatBody, recorded) : defaultChatReply(chatBody);
+      const scripted = replies.shift();
+      const reply =
+        scripted !== undefined
+          ? await (typeof scripted === 'function' ? scripted(chatBody) : scripted)
+          : handlers.chat
+            ? await handlers.chat(chatBody, recorded)
+            : defaultChatReply(chatBody);
       if (isError(reply)) return sendError(res, reply);
       const completion: FakeCompletion = typeof reply === 'string' ? { content: reply } : reply;
       const promptTokens = estimateTokens(chatBody.messages.map((m) => m.content).join('\n'));
@@ -227,6 +275,13 @@ export async function startFakeOpenAi(handlers: FakeOpenAiHandlers = {}): Promis
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     requestsTo: (path) => requests.filter((request) => request.path === path),
+    replies,
+    chatBodies: () =>
+      requests.filter((request) => request.path === '/v1/chat/completions').map((r) => r.body as FakeChatBody),
+    reset: () => {
+      requests.length = 0;
+      replies.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

@@ -21,7 +21,9 @@ import { HealthController } from './health/health.controller';
 import { AddMemoriesController } from './memories/add-memories.controller';
 import { EntitiesController } from './memories/entities.controller';
 import { EventsController } from './memories/events.controller';
+import { ListMemoriesController } from './memories/list-memories.controller';
 import { MemoriesController } from './memories/memories.controller';
+import { SearchMemoriesController } from './memories/search-memories.controller';
 import { OrganizationsController } from './orgs/organizations.controller';
 import { ProjectMembersController } from './orgs/project-members.controller';
 import { ProjectsController } from './orgs/projects.controller';
@@ -62,6 +64,8 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     ProjectMembersController,
     AddMemoriesController,
     MemoriesController,
+    ListMemoriesController,
+    SearchMemoriesController,
     EventsController,
     EntitiesController,
   ],

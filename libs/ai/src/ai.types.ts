@@ -71,11 +71,33 @@ export interface CategorizeRequest {
   categories: Category[];
 }
 
+export interface RerankRequest {
+  query: string;
+  /** Candidates in their current order (best first). */
+  documents: { id: string; text: string }[];
+}
+
+export interface SummaryRequest {
+  /** Memory texts, newest first. */
+  memories: string[];
+  /** Project's summary_custom_instructions. */
+  instructions?: string | null;
+  /** Project's summary_max_tokens (cap of the LLM answer). */
+  maxTokens?: number | null;
+}
+
+/** What summarize answers for an empty list of memories, without asking a model. */
+export const NO_MEMORIES_SUMMARY = 'There are no memories to summarise.';
+
 export interface LlmProvider {
   readonly name: string;
   extractFacts(request: ExtractionRequest): Promise<ExtractionResult>;
   decideUpdate(request: UpdateRequest): Promise<UpdateDecision>;
   categorize(request: CategorizeRequest): Promise<string[]>;
+  /** Relevance in [0, 1] per document id, or null when this provider has no reranker (callers keep their order). */
+  rerank(request: RerankRequest): Promise<Map<string, number> | null>;
+  /** A short prose summary of the memories (empty list -> a sentence saying there is nothing to summarise). */
+  summarize(request: SummaryRequest): Promise<string>;
 }
 
 export interface Embedder {

@@ -1,8 +1,10 @@
 export * from './dto/add-memories.dto';
 export * from './dto/memory.dto';
+export * from './dto/retrieval.dto';
 export * from './memories.module';
 export * from './memory.mapper';
 export * from './memory.types';
+export type { RetrievalScope, SearchPlan } from './repositories/retrieval.repository';
 export * from './services/add-memories.service';
 export * from './services/categorization.service';
 export * from './services/deletion.service';
@@ -10,4 +12,6 @@ export * from './services/entities.service';
 export * from './services/events.service';
 export * from './services/ingestion.service';
 export * from './services/memories.service';
+export * from './services/retrieval.service';
+export * from './services/summary.service';
 export * from './services/vector-index.service';

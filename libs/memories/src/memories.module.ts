@@ -5,6 +5,7 @@ import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
+import { RetrievalRepository } from './repositories/retrieval.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { AddMemoriesService } from './services/add-memories.service';
 import { CategorizationService } from './services/categorization.service';
@@ -13,6 +14,8 @@ import { EntitiesService } from './services/entities.service';
 import { EventsService } from './services/events.service';
 import { IngestionService } from './services/ingestion.service';
 import { MemoriesService } from './services/memories.service';
+import { RetrievalService } from './services/retrieval.service';
+import { SummaryService } from './services/summary.service';
 import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
@@ -23,6 +26,8 @@ const SERVICES = [
   EventsService,
   IngestionService,
   MemoriesService,
+  RetrievalService,
+  SummaryService,
   VectorIndexService,
 ];
 
@@ -33,6 +38,7 @@ const SERVICES = [
     EventsRepository,
     FeedbackRepository,
     MemoriesRepository,
+    RetrievalRepository,
     VectorIndexRepository,
     ...SERVICES,
   ],

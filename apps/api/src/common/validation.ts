@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { catchError, Observable, throwError } from 'rxjs';
 import { AppError, ErrorCode, RequestValidationError } from '@app/core';
+import { FilterError } from '@app/filters';
 import { ADD_INVALID_MESSAGE } from '@app/memories';
 import { routeMetadata, VALIDATION_SHAPE, ValidationShape } from './decorators';
 
@@ -41,33 +42,37 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 }
 
-function render(shape: ValidationShape, error: RequestValidationError): Record<string, unknown> {
+function render(shape: ValidationShape, fields: Record<string, string[]>, first: string): Record<string, unknown> {
   switch (shape) {
     case 'fields':
-      return error.fields;
+      return fields;
     case 'errors':
-      return { errors: error.fields };
+      return { errors: fields };
     case 'message':
     case 'error':
     case 'detail':
-      return { [shape]: error.firstMessage };
+      return { [shape]: first };
     case 'add':
-      return {
-        error: '400 Bad Request',
-        details: { message: ADD_INVALID_MESSAGE, reason: error.firstMessage, errors: error.fields },
-      };
+      return { error: '400 Bad Request', details: { message: ADD_INVALID_MESSAGE, reason: first, errors: fields } };
   }
 }
 
-/** Renders validation failures in the shape the route declares with @OnInvalid (pipes run inside it). */
+/**
+ * Renders validation failures (DTOs, and the filter compiler's) in the shape the route declares with
+ * @OnInvalid (pipes run inside it); a filter error keeps its exact text.
+ */
 @Injectable()
 export class ValidationShapeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
+        const shape = routeMetadata<ValidationShape>(context, VALIDATION_SHAPE) ?? 'fields';
         if (error instanceof RequestValidationError) {
-          const shape = routeMetadata<ValidationShape>(context, VALIDATION_SHAPE) ?? 'fields';
-          return throwError(() => new AppError(ErrorCode.BadRequest, render(shape, error)));
+          return throwError(() => new AppError(ErrorCode.BadRequest, render(shape, error.fields, error.firstMessage)));
+        }
+        if (error instanceof FilterError) {
+          const body = render(shape, { filters: [error.message] }, error.message);
+          return throwError(() => new AppError(ErrorCode.BadRequest, body));
         }
         return throwError(() => error);
       }),

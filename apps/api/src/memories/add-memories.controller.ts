@@ -31,21 +31,7 @@ export class AddMemoriesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Add memories: queued (PENDING event) unless infer=false or async_mode=false' })
   async addMemories(@Auth() auth: AuthContext, @Body() dto: AddMemoriesDto) {
-    const outcome = await this.adds.add(auth.projectId, dto, 'v3', dto.async_mode === false);
-    if (outcome.kind === 'queued') {
-      return { event_id: outcome.eventId, status: 'PENDING', message: QUEUED };
-    }
-    return {
-      message: 'Memories stored successfully',
-      status: 'SUCCEEDED',
-      event_id: outcome.eventId,
-      results: outcome.results.map((item) => ({
-        id: item.id,
-        memory: item.memory,
-        data: item.data,
-        event: item.event,
-      })),
-    };
+    return v3AddResponse(await this.adds.add(auth.projectId, dto, 'v3', dto.async_mode === false));
   }
 
   @Post('v1/memories')
@@ -56,6 +42,19 @@ export class AddMemoriesController {
     const items = legacyItems(outcome);
     return dto.output_format === 'v1.1' ? { results: items, relations: [] } : items;
   }
+}
+
+/** The v3 add answer: PENDING with its event, or the stored items when the add ran inline. */
+export function v3AddResponse(outcome: AddOutcome) {
+  if (outcome.kind === 'queued') {
+    return { event_id: outcome.eventId, status: 'PENDING', message: QUEUED };
+  }
+  return {
+    message: 'Memories stored successfully',
+    status: 'SUCCEEDED',
+    event_id: outcome.eventId,
+    results: outcome.results.map((item) => ({ id: item.id, memory: item.memory, data: item.data, event: item.event })),
+  };
 }
 
 function legacyItems(outcome: AddOutcome) {

@@ -139,6 +139,16 @@ describe('OfflineLlmProvider', () => {
     });
   });
 
+  describe('rerank', () => {
+    it('has no reranker: the caller keeps its order', async () => {
+      const documents = [
+        { id: 'a', text: 'Likes tea' },
+        { id: 'b', text: 'Lives in Paris' },
+      ];
+      expect(await provider.rerank({ query: 'drinks', documents })).toBeNull();
+    });
+  });
+
   describe('categorize', () => {
     const categorize = (text: string, categories: Category[] = DEFAULT_CATEGORIES): Promise<string[]> =>
       provider.categorize({ text, categories });

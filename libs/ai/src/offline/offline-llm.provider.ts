@@ -1,16 +1,20 @@
-import type {
+import {
   CategorizeRequest,
   Category,
+  DEFAULT_CATEGORIES,
   Embedder,
   ExtractionRequest,
   ExtractionResult,
   LlmProvider,
+  RerankRequest,
   SimilarMemory,
+  SummaryRequest,
   UpdateDecision,
   UpdateRequest,
 } from '../ai.types';
 import { extractFacts } from './fact-extractor';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
+import { summarizeOffline } from './offline-summary';
 
 /*
  * Thresholds, tuned on the hash embedder (hash-v1-384); all similarities are recomputed with
@@ -153,6 +157,20 @@ export class OfflineLlmProvider implements LlmProvider {
     if (chosen.length > 0) return chosen.map((c) => c.name);
     const misc = categories.find((c) => isMisc(c.name));
     return [misc ? misc.name : (scored[0]?.name ?? categories[0].name)];
+  }
+
+  /** No reranker offline: the search keeps its vector order. */
+  async rerank(_request: RerankRequest): Promise<null> {
+    return null;
+  }
+
+  /** Extractive and deterministic, grouped by the default categories (see offline-summary.ts). */
+  async summarize(request: SummaryRequest): Promise<string> {
+    // A topic reads better than "Preferences" when a memory has both ("Loves ramen": food and preferences).
+    return summarizeOffline(request, async (text) => {
+      const names = await this.categorize({ text, categories: DEFAULT_CATEGORIES });
+      return names.find((name) => name !== 'user_preferences') ?? names[0];
+    });
   }
 
   /** Includes/excludes matching: shared words, a shared category, or embedding similarity. */

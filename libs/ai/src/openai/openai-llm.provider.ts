@@ -6,11 +6,21 @@ import {
   ExtractionRequest,
   ExtractionResult,
   LlmProvider,
+  NO_MEMORIES_SUMMARY,
+  RerankRequest,
+  SummaryRequest,
   TokenUsage,
   UpdateDecision,
   UpdateRequest,
 } from '../ai.types';
-import { buildCategorizePrompt, buildExtractionPrompt, buildUpdatePrompt, PromptPair } from './prompts';
+import {
+  buildCategorizePrompt,
+  buildExtractionPrompt,
+  buildRerankPrompt,
+  buildSummaryPrompt,
+  buildUpdatePrompt,
+  PromptPair,
+} from './prompts';
 
 export interface OpenAiLlmOptions {
   apiKey: string;
@@ -27,14 +37,29 @@ const SHOWN_REPLY_CHARS = 300;
 
 class InvalidReply extends Error {}
 
+/** JSON mode (with the re-ask asking for the JSON object again) or plain text; an optional cap of the answer. */
+interface ChatMode {
+  json: boolean;
+  maxTokens?: number;
+}
+
+interface ChatReply {
+  content: string | null;
+  /** The answer was cut off by max_tokens. */
+  truncated: boolean;
+}
+
+const JSON_MODE: ChatMode = { json: true };
+
 export class OpenAiLlmProvider implements LlmProvider {
   readonly name = 'openai';
   private readonly client: OpenAI;
   private readonly model: string;
   private readonly timeoutMs: number;
   private readonly total: TokenUsage = emptyUsage();
-  /* Reasoning models reject temperature 0; learnt from the first 400 and not retried afterwards. */
+  /* Reasoning models reject temperature 0 and max_tokens; learnt from the first 400 and not retried afterwards. */
   private sendTemperature = true;
+  private maxTokensField: 'max_tokens' | 'max_completion_tokens' = 'max_tokens';
 
   constructor(options: OpenAiLlmOptions) {
     this.model = options.model;
@@ -47,7 +72,7 @@ export class OpenAiLlmProvider implements LlmProvider {
     });
   }
 
-  /** Usage of every call made by this instance (decideUpdate and categorize report usage only here). */
+  /** Usage of every call made by this instance (decideUpdate, categorize, rerank, summarize report usage only here). */
   get totalUsage(): TokenUsage {
     return { ...this.total };
   }
@@ -78,31 +103,60 @@ export class OpenAiLlmProvider implements LlmProvider {
     );
   }
 
-  /** One retry on unusable output, telling the model what was wrong with its first answer. */
-  private async completeJson<T>(
+  /** Scores 0..1 per document id; documents the model leaves out score 0. */
+  async rerank(request: RerankRequest): Promise<Map<string, number>> {
+    if (request.documents.length === 0) return new Map();
+    return this.completeJson('rerank', buildRerankPrompt(request), emptyUsage(), (value) =>
+      parseScores(value, request),
+    );
+  }
+
+  /** Plain text: a summary cut off by max_tokens is still usable, a cut-off JSON object is not. */
+  async summarize(request: SummaryRequest): Promise<string> {
+    if (!request.memories.some((memory) => memory.trim())) return NO_MEMORIES_SUMMARY;
+    const maxTokens = request.maxTokens && request.maxTokens > 0 ? Math.floor(request.maxTokens) : undefined;
+    return this.complete(
+      'summary',
+      buildSummaryPrompt(request),
+      emptyUsage(),
+      { json: false, maxTokens },
+      parseSummary,
+    );
+  }
+
+  private completeJson<T>(
     operation: string,
     prompt: PromptPair,
     usage: TokenUsage,
     parse: (value: Record<string, unknown>) => T,
   ): Promise<T> {
+    return this.complete(operation, prompt, usage, JSON_MODE, (reply) => parse(parseJson(reply.content)));
+  }
+
+  /** One retry on unusable output, telling the model what was wrong with its first answer. */
+  private async complete<T>(
+    operation: string,
+    prompt: PromptPair,
+    usage: TokenUsage,
+    mode: ChatMode,
+    parse: (reply: ChatReply) => T,
+  ): Promise<T> {
     const messages: ChatCompletionMessageParam[] = [
       { role: 'system', content: prompt.system },
       { role: 'user', content: prompt.user },
     ];
+    const expected = mode.json ? 'only the JSON object in the required shape' : 'only the text asked for';
     let problem = '';
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      const content = await this.chat(operation, messages, usage);
+      const reply = await this.chat(operation, messages, usage, mode);
       try {
-        return parse(parseJson(content));
+        return parse(reply);
       } catch (error) {
         if (!(error instanceof InvalidReply)) throw error;
-        problem = `${error.message}; the model returned: ${truncate(content)}`;
+        problem = `${error.message}; the model returned: ${truncate(reply.content)}`;
         messages.push(
-          { role: 'assistant', content: content ?? '' },
-          {
-            role: 'user',
-            content: `That answer was not usable (${error.message}). Reply again with only the JSON object in the required shape.`,
-          },
+          { role: 'assistant', content: reply.content ?? '' },
+          { role: 'user', content: `That answer was not usable (${error.message}). Reply again with ${expected}.` },
         );
       }
     }
@@ -115,20 +169,13 @@ export class OpenAiLlmProvider implements LlmProvider {
     operation: string,
     messages: ChatCompletionMessageParam[],
     usage: TokenUsage,
-  ): Promise<string | null> {
+    mode: ChatMode,
+  ): Promise<ChatReply> {
     let completion: ChatCompletion;
     try {
-      completion = await this.create(messages);
+      completion = await this.create(messages, mode);
     } catch (error) {
-      if (
-        this.sendTemperature &&
-        error instanceof APIError &&
-        error.status === 400 &&
-        /temperature/i.test(error.message)
-      ) {
-        this.sendTemperature = false;
-        return this.chat(operation, messages, usage);
-      }
+      if (this.learnFrom(error, mode)) return this.chat(operation, messages, usage, mode);
       throw describeOpenAiError(`OpenAI ${operation} request (model ${this.model})`, error, this.timeoutMs);
     }
     for (const target of [usage, this.total]) {
@@ -136,15 +183,31 @@ export class OpenAiLlmProvider implements LlmProvider {
       target.inputTokens += completion.usage?.prompt_tokens ?? 0;
       target.outputTokens += completion.usage?.completion_tokens ?? 0;
     }
-    return completion.choices?.[0]?.message?.content ?? null;
+    const choice = completion.choices?.[0];
+    return { content: choice?.message?.content ?? null, truncated: choice?.finish_reason === 'length' };
   }
 
-  private create(messages: ChatCompletionMessageParam[]): Promise<ChatCompletion> {
+  /** True when a 400 names a parameter this model does not take and the request can go again without it. */
+  private learnFrom(error: unknown, mode: ChatMode): boolean {
+    if (!(error instanceof APIError) || error.status !== 400) return false;
+    if (this.sendTemperature && /temperature/i.test(error.message)) {
+      this.sendTemperature = false;
+      return true;
+    }
+    if (mode.maxTokens && this.maxTokensField === 'max_tokens' && /max_tokens/i.test(error.message)) {
+      this.maxTokensField = 'max_completion_tokens';
+      return true;
+    }
+    return false;
+  }
+
+  private create(messages: ChatCompletionMessageParam[], mode: ChatMode): Promise<ChatCompletion> {
     return this.client.chat.completions.create({
       model: this.model,
       messages,
-      response_format: { type: 'json_object' },
+      ...(mode.json ? { response_format: { type: 'json_object' as const } } : {}),
       ...(this.sendTemperature ? { temperature: 0 } : {}),
+      ...(mode.maxTokens ? { [this.maxTokensField]: mode.maxTokens } : {}),
     });
   }
 }
@@ -263,6 +326,53 @@ function resolveIndex(id: unknown, count: number): number | null {
     if (match) index = Number(match[1]);
   }
   return index !== null && index >= 0 && index < count ? index : null;
+}
+
+/** `{"scores": {"0": 0.9}}`, also `[{"id": "0", "score": 0.9}]` or the id map without the "scores" wrapper. */
+function parseScores(value: Record<string, unknown>, request: RerankRequest): Map<string, number> {
+  const raw =
+    value.scores ??
+    (Object.keys(value).some((key) => resolveIndex(key, request.documents.length) !== null) ? value : undefined);
+  if (raw === null || typeof raw !== 'object') throw new InvalidReply('"scores" is missing or not an object');
+  const entries: Array<[unknown, unknown]> = Array.isArray(raw)
+    ? raw.map((item: unknown) => {
+        const record = (item ?? {}) as Record<string, unknown>;
+        return [record.id, record.score ?? record.relevance];
+      })
+    : Object.entries(raw);
+  const scores = new Map<number, number>();
+  for (const [id, score] of entries) {
+    const index = resolveIndex(id, request.documents.length);
+    const number = typeof score === 'string' && score.trim() ? Number(score) : score;
+    if (index === null || typeof number !== 'number' || !Number.isFinite(number)) continue;
+    scores.set(index, Math.min(1, Math.max(0, number)));
+  }
+  if (scores.size === 0) throw new InvalidReply('no score for any of the listed document ids');
+  const byId = new Map<string, number>();
+  request.documents.forEach((document, index) => {
+    byId.set(document.id, Math.max(byId.get(document.id) ?? 0, scores.get(index) ?? 0));
+  });
+  return byId;
+}
+
+/* Some compatible servers answer JSON anyway; an answer cut off by max_tokens ends at its last full sentence. */
+function parseSummary(reply: ChatReply): string {
+  let text = reply.content?.trim() ?? '';
+  if (text.startsWith('{')) {
+    try {
+      const value = JSON.parse(text) as { summary?: unknown };
+      if (typeof value?.summary === 'string') text = value.summary.trim();
+    } catch {
+      // Plain text that happens to start with a brace.
+    }
+  }
+  text = text.replace(/^(?:#+\s*)?summary\s*:\s*/i, '').trim();
+  if (!text) throw new InvalidReply('empty answer');
+  if (reply.truncated && !/[.!?]$/.test(text)) {
+    const end = Math.max(text.lastIndexOf('. '), text.lastIndexOf('! '), text.lastIndexOf('? '));
+    text = end > 0 ? text.slice(0, end + 1) : `${text}…`;
+  }
+  return text;
 }
 
 function parseCategories(value: Record<string, unknown>, byName: Map<string, string>): string[] {

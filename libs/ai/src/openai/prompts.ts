@@ -1,6 +1,13 @@
-import { CategorizeRequest, ChatMessage, ExtractionRequest, UpdateRequest } from '../ai.types';
+import {
+  CategorizeRequest,
+  ChatMessage,
+  ExtractionRequest,
+  RerankRequest,
+  SummaryRequest,
+  UpdateRequest,
+} from '../ai.types';
 
-/** One system + one user message, sent in JSON mode. */
+/** One system + one user message, sent in JSON mode (the summary prompt asks for plain text). */
 export interface PromptPair {
   system: string;
   user: string;
@@ -12,6 +19,14 @@ export const NEW_MESSAGES_HEADING = 'New messages (extract facts from these):';
 export const EXISTING_MEMORIES_HEADING = 'Existing memories:';
 export const NEW_FACT_HEADING = 'New fact:';
 export const MEMORY_HEADING = 'Memory:';
+export const SEARCH_QUERY_HEADING = 'Search query:';
+export const DOCUMENTS_HEADING = 'Documents:';
+export const SUMMARY_MEMORIES_HEADING = 'Memories, newest first:';
+
+/** Per-document cap in the rerank prompt; memories are short facts, this only bounds pathological ones. */
+const MAX_RERANK_TEXT = 1000;
+/** Memory text sent for a summary (~12k tokens); the oldest memories beyond it are left out. */
+const MAX_SUMMARY_INPUT_CHARS = 48_000;
 
 const EXTRACTION_RULES = `You extract memories from a conversation between a user and an AI assistant: short, standalone facts that are worth remembering in later conversations.
 
@@ -115,4 +130,57 @@ ${catalog}
 Respond with a single JSON object and nothing else, in this shape:
 {"categories": ["name", "other_name"]}`;
   return { system, user: `${MEMORY_HEADING}\n${request.text}` };
+}
+
+const RERANK_RULES = `You rank search results. You get a search query and a list of documents: memories, i.e. short facts about a user or an assistant. Rate how relevant each document is to the query with a score from 0 to 1:
+- 1: answers the query directly or is exactly what it asks about.
+- 0.7: clearly related and useful for answering it.
+- 0.4: same broad topic, only partly useful.
+- 0.1: barely related.
+- 0: unrelated.
+Judge meaning, not shared words: paraphrases and synonyms count ("Is vegetarian" is highly relevant to "what does she eat?"), a document that only repeats a word of the query in another sense does not. Judge each document on its own; their order says nothing.
+
+Score every document, using the ids exactly as given. Respond with a single JSON object and nothing else, in this shape:
+{"scores": {"0": 0.92, "1": 0.15, "2": 0}}`;
+
+/** Documents are numbered 0..n-1 like the update prompt's memories; the caller maps the numbers back to ids. */
+export function buildRerankPrompt(request: RerankRequest): PromptPair {
+  const documents = request.documents.map((document, index) =>
+    JSON.stringify({ id: String(index), text: document.text.slice(0, MAX_RERANK_TEXT) }),
+  );
+  const user = [SEARCH_QUERY_HEADING, JSON.stringify(request.query), '', DOCUMENTS_HEADING, ...documents];
+  return { system: RERANK_RULES, user: user.join('\n') };
+}
+
+const SUMMARY_RULES = `You summarise what a memory store knows. You get memories, i.e. short facts about a user or an assistant, newest first. Write a short, readable summary of them in plain prose:
+- Group related facts (personal details, family, work, health, preferences, plans...) instead of repeating the list one memory at a time.
+- When memories contradict each other, the newer one (higher in the list) is the current state; mention the older one only as a past state.
+- Use only what the memories say; never invent details, never add advice or commentary.
+- Write in the third person ("The user ..."), in the language of the memories. No headings, no Markdown, no preamble such as "Here is the summary".
+Reply with the summary text only.`;
+
+export function buildSummaryPrompt(request: SummaryRequest): PromptPair {
+  const sections = [SUMMARY_RULES];
+  const instructions = request.instructions?.trim();
+  if (instructions) sections.push(`Project instructions (they take precedence over the rules above):\n${instructions}`);
+  const maxTokens = Math.floor(request.maxTokens ?? 0);
+  if (maxTokens > 0) {
+    const words = Math.max(1, Math.floor(maxTokens * 0.75));
+    sections.push(
+      `The summary must fit in ${maxTokens} tokens (about ${words} words); keep the most important and newest facts.`,
+    );
+  }
+  const lines: string[] = [];
+  let used = 0;
+  for (const memory of request.memories) {
+    const line = JSON.stringify(memory.trim());
+    if (line === '""') continue;
+    if (used + line.length > MAX_SUMMARY_INPUT_CHARS && lines.length > 0) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  const omitted = request.memories.filter((m) => m.trim()).length - lines.length;
+  const user = [SUMMARY_MEMORIES_HEADING, ...lines];
+  if (omitted > 0) user.push('', `(${omitted} older memories left out for length.)`);
+  return { system: sections.join('\n\n'), user: user.join('\n') };
 }

@@ -128,6 +128,17 @@ export class EnvDto {
   @IsInt()
   @Min(1)
   RATE_LIMIT_SEARCH: number = 600;
+
+  /** Searches whose filter is estimated to match at most this many rows rank them exactly; larger ones use HNSW. */
+  @IsInt()
+  @Min(0)
+  SEARCH_EXACT_MAX_ROWS: number = 20000;
+
+  /** HNSW candidate list size (pgvector `hnsw.ef_search`); iterative scans go past it when filters drop rows. */
+  @IsInt()
+  @Min(10)
+  @Max(1000)
+  SEARCH_EF_SEARCH: number = 100;
 }
 
 export type RateLimitClass = 'default' | 'add' | 'search';

@@ -7,7 +7,12 @@ import { PrismaClient } from './generated/client';
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(config: AppConfig) {
     super({
-      adapter: new PrismaPg({ connectionString: config.env.DATABASE_URL, max: config.env.DATABASE_POOL_SIZE }),
+      adapter: new PrismaPg({
+        connectionString: config.env.DATABASE_URL,
+        max: config.env.DATABASE_POOL_SIZE,
+        // HNSW searches keep scanning until enough rows pass the filters (pgvector 0.8 iterative scans).
+        options: `-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=${config.env.SEARCH_EF_SEARCH}`,
+      }),
     });
   }
 

@@ -1,6 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow, IsObject, IsOptional, IsString, Matches, ValidateBy } from 'class-validator';
 
+/** Unix seconds, or a string Date can parse (YYYY-MM-DD, ISO 8601). */
+export const IsInstant = (message: string) =>
+  ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) =>
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && !Number.isNaN(Date.parse(value))),
+      defaultMessage: () => message,
+    },
+  });
+
 /** Body of `PUT /v1/memories/{id}/` (contract 5.9); at least one key. */
 export class UpdateMemoryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() text?: string;
@@ -12,15 +24,7 @@ export class UpdateMemoryDto {
 
   @ApiPropertyOptional({ description: 'Unix seconds or an ISO 8601 string; overrides created_at' })
   @IsOptional()
-  @ValidateBy({
-    name: 'isTimestamp',
-    validator: {
-      validate: (value: unknown) =>
-        (typeof value === 'number' && Number.isFinite(value)) ||
-        (typeof value === 'string' && !Number.isNaN(Date.parse(value))),
-      defaultMessage: () => 'timestamp must be Unix seconds or an ISO 8601 date-time',
-    },
-  })
+  @IsInstant('timestamp must be Unix seconds or an ISO 8601 date-time')
   timestamp?: number | string;
 
   @ApiPropertyOptional({ example: '2026-12-31', nullable: true, description: 'null makes the memory permanent' })

@@ -1,0 +1,153 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { FastifyRequest } from 'fastify';
+import { AuthContext } from '@app/auth';
+import { AppError, ErrorCode, formatTimestamp, PERMISSION_DENIED, Role } from '@app/core';
+import { legacyFilter } from '@app/filters';
+import {
+  AddMemoriesDto,
+  AddMemoriesService,
+  ENTITY_TYPES,
+  EntityType,
+  formatDate,
+  ListMemoriesDto,
+  mapMemory,
+  RetrievalScope,
+  RetrievalService,
+} from '@app/memories';
+import { ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { envelope, PageRequest, parsePage } from '../common/pagination';
+import { RequestValidationPipe } from '../common/validation';
+import { v3AddResponse } from './add-memories.controller';
+import { project, v1ListScope, v2Scope, v3Scope } from './retrieval-requests';
+
+const PAGE = { pageSize: 100, maxPageSize: 200 };
+const MAX_LIMIT = 200;
+
+type QueryParams = Record<string, unknown>;
+
+/** The list routes of every API version (contract 5.4-5.7), newest first. */
+@ApiTags('memories')
+@ApiToken()
+@Controller()
+export class ListMemoriesController {
+  constructor(
+    private readonly retrieval: RetrievalService,
+    private readonly adds: AddMemoriesService,
+  ) {}
+
+  @Post('v3/memories')
+  @HttpCode(200)
+  @OnInvalid('error')
+  @ApiOperation({ summary: 'List memories matching filters (page and page_size in the query win over the body)' })
+  async listV3(
+    @Auth() auth: AuthContext,
+    @Body() dto: ListMemoriesDto,
+    @Query() query: QueryParams,
+    @Req() request: FastifyRequest,
+  ) {
+    if (dto.messages !== undefined && dto.filters === undefined) {
+      return this.addAlias(auth, request.body);
+    }
+    const page = parsePage({ page: query.page ?? dto.page, page_size: query.page_size ?? dto.page_size }, PAGE);
+    const items = await this.page(auth, v3Scope(dto), page);
+    return envelope(
+      request,
+      page,
+      items.count,
+      items.rows.map((row) => project(mapMemory(row), dto.fields)),
+    );
+  }
+
+  @Post('v2/memories')
+  @HttpCode(200)
+  @OnInvalid('message')
+  @ApiOperation({ summary: 'Legacy list: envelope when page and page_size are in the query, else a list' })
+  async listV2(
+    @Auth() auth: AuthContext,
+    @Body() dto: ListMemoriesDto,
+    @Query() query: QueryParams,
+    @Req() request: FastifyRequest,
+  ) {
+    const paginated = query.page !== undefined && query.page_size !== undefined;
+    const page = parsePage(paginated ? query : { page: dto.page, page_size: dto.page_size }, PAGE);
+    const items = await this.page(auth, v2Scope(dto), page);
+    const results = items.rows.map((row) => project(mapMemory(row), dto.fields));
+    if (paginated) {
+      return envelope(request, page, items.count, results);
+    }
+    if (dto.output_format === 'v1.1') {
+      return dto.enable_graph ? { results, relations: [] } : { results };
+    }
+    return results;
+  }
+
+  @Get('v1/memories')
+  @OnInvalid('error')
+  @ApiOperation({ summary: 'Legacy list by query parameters (user_id, agent_id, app_id, run_id, metadata...)' })
+  async listV1(@Auth() auth: AuthContext, @Query() query: QueryParams, @Req() request: FastifyRequest) {
+    const limit = query.limit === undefined || query.limit === '' ? PAGE.pageSize : Number(query.limit);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw AppError.error(ErrorCode.BadRequest, 'limit must be a positive integer');
+    }
+    if (limit > MAX_LIMIT) {
+      throw AppError.error(ErrorCode.BadRequest, `limit must be <= ${MAX_LIMIT}`);
+    }
+    const paginated = query.page !== undefined && query.page_size !== undefined;
+    const { fields, ...scope } = v1ListScope(query);
+    const page = paginated ? parsePage(query, PAGE) : { page: 1, pageSize: limit };
+    const items = await this.page(auth, scope, page);
+    const results = items.rows.map((row) => project(mapMemory(row), fields));
+    return paginated ? envelope(request, page, items.count, results) : results;
+  }
+
+  @Get('v1/memories/:entityType/:entityId')
+  @OnInvalid('error')
+  @ApiOperation({ summary: "One entity's memories, 100 per page, with the input each came from" })
+  async listEntity(
+    @Auth() auth: AuthContext,
+    @Param('entityType') entityType: string,
+    @Param('entityId') entityId: string,
+    @Query() query: QueryParams,
+    @Req() request: FastifyRequest,
+  ) {
+    if (!ENTITY_TYPES.includes(entityType as EntityType)) {
+      throw AppError.error(ErrorCode.BadRequest, 'Invalid entity type');
+    }
+    const page = { page: parsePage(query, PAGE).page, pageSize: PAGE.pageSize };
+    const filter = legacyFilter({ [`${entityType}_id`]: entityId })!;
+    const items = await this.page(auth, { filter }, page);
+    const rows = await this.retrieval.withInputs(auth.projectId, items.rows);
+    const results = rows.map(({ row, input }) => ({
+      id: row.id,
+      memory: row.memory,
+      metadata: row.metadata,
+      categories: row.categories?.length ? row.categories : null,
+      created_at: formatTimestamp(row.createdAt),
+      updated_at: formatTimestamp(row.updatedAt),
+      expiration_date: formatDate(row.expirationDate),
+      input,
+      is_updated: row.updatedAt.getTime() > row.createdAt.getTime(),
+    }));
+    return envelope(request, page, items.count, results);
+  }
+
+  private page(auth: AuthContext, scope: RetrievalScope, page: PageRequest) {
+    return this.retrieval.list(auth.projectId, scope, {
+      offset: (page.page - 1) * page.pageSize,
+      limit: page.pageSize,
+    });
+  }
+
+  /** Clients of April 2026 posted adds here (D-3): same rules as the v3 add route. */
+  private async addAlias(auth: AuthContext, body: unknown) {
+    if (auth.role !== Role.OWNER) {
+      throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
+    }
+    const dto = (await new RequestValidationPipe().transform(body, {
+      type: 'body',
+      metatype: AddMemoriesDto,
+    })) as AddMemoriesDto;
+    return v3AddResponse(await this.adds.add(auth.projectId, dto, 'v3', dto.async_mode === false));
+  }
+}

@@ -1,0 +1,82 @@
+import { fieldConditions } from './field-clauses';
+import { conjunction, disjunction, not } from './filter-nodes';
+import { FilterError, FilterNode } from './filter.types';
+import { isPlainObject } from './operators';
+
+const MAX_DEPTH = 10;
+const MAX_LEAVES = 100;
+// Postgres text cannot hold NUL, and jsonb refuses NUL escapes and unpaired surrogates.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Validates and normalises raw JSON (the `filters` body value). Throws FilterError. */
+export function parseFilter(input: unknown): FilterNode {
+  if (!isPlainObject(input)) {
+    throw new FilterError('filters must be a JSON object');
+  }
+  assertStorableText(input);
+  return new FilterParser().filter(input, 1);
+}
+
+/** Every key and string, walked without recursion: metadata values may nest arbitrarily deep. */
+function assertStorableText(input: unknown): void {
+  const pending: unknown[] = [input];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string' && UNSTORABLE.test(value)) {
+      throw new FilterError('filters must not contain NUL characters or unpaired surrogates');
+    }
+    if (typeof value === 'object' && value !== null) {
+      for (const item of Array.isArray(value) ? value : Object.entries(value).flat()) {
+        pending.push(item);
+      }
+    }
+  }
+}
+
+/** Walks one filter, counting leaf conditions across the whole tree (contract S-44 limits). */
+class FilterParser {
+  private leaves = 0;
+
+  /** Sibling keys are ANDed, logical and field keys alike (contract D-30). */
+  filter(filter: Record<string, unknown>, depth: number): FilterNode {
+    if (depth > MAX_DEPTH) {
+      throw new FilterError(`filters must not be nested more than ${MAX_DEPTH} levels deep`);
+    }
+    return conjunction(Object.entries(filter).flatMap(([key, value]) => this.entry(key, value, depth)));
+  }
+
+  private entry(key: string, value: unknown, depth: number): FilterNode[] {
+    switch (key) {
+      case 'AND':
+        return [{ kind: 'and', children: this.list(key, value, depth) }];
+      case 'OR':
+        return [{ kind: 'or', children: this.list(key, value, depth) }];
+      case 'NOT':
+        if (isPlainObject(value)) {
+          return [not(this.filter(value, depth + 1))];
+        }
+        // A list means none of its elements matches (contract S-43).
+        if (Array.isArray(value)) {
+          return [not(disjunction(this.list(key, value, depth)))];
+        }
+        throw new FilterError('NOT must be a filter object or a non-empty list of filter objects');
+      default:
+        return this.count(fieldConditions(key, value));
+    }
+  }
+
+  private list(key: string, value: unknown, depth: number): FilterNode[] {
+    if (!Array.isArray(value) || value.length === 0 || !value.every(isPlainObject)) {
+      throw new FilterError(`${key} must be a non-empty list of filter objects`);
+    }
+    return value.map((element) => this.filter(element, depth + 1));
+  }
+
+  private count(conditions: FilterNode[]): FilterNode[] {
+    this.leaves += conditions.length;
+    if (this.leaves > MAX_LEAVES) {
+      throw new FilterError(`filters must not have more than ${MAX_LEAVES} conditions`);
+    }
+    return conditions;
+  }
+}

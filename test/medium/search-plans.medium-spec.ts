@@ -1,0 +1,82 @@
+import request from 'supertest';
+import { Prisma } from '@app/core';
+import { Embedder, EMBEDDER } from '@app/ai';
+import { parseFilter } from '@app/filters';
+import { RetrievalService, VectorIndexService } from '@app/memories';
+import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+
+const TOPICS = ['hiking', 'ramen', 'piano', 'chess', 'sailing', 'painting', 'jazz', 'tennis', 'sushi', 'poetry'];
+
+/** Both search plans (exact scan of the filtered rows, HNSW with iterative scans) on the same data. */
+describe('search plans', () => {
+  let t: TestApp;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    // Every search takes the HNSW path here, however few rows its filter matches.
+    t = await createTestApp({ env: { SEARCH_EXACT_MAX_ROWS: '0' } });
+    await t.app.get(VectorIndexService).ensureForEmbedder();
+    tenant = await t.newTenant('plans');
+    for (let user = 0; user < 6; user++) {
+      const messages = Array.from({ length: 40 }, (_, i) => ({
+        role: 'user',
+        content: `Note ${i} of user ${user}: enjoys ${TOPICS[i % TOPICS.length]} with ${TOPICS[(i * 7 + user) % TOPICS.length]} friends`,
+      }));
+      await request(t.http)
+        .post('/v3/memories/add/')
+        .set({ Authorization: `Token ${tenant.key}` })
+        .send({ messages, user_id: `user-${user}`, infer: false })
+        .expect(200);
+    }
+    await t.prisma.$executeRaw`ANALYZE memories`;
+  });
+  afterAll(() => t.close());
+
+  async function exactTopIds(query: string, userIds: string[], k: number): Promise<string[]> {
+    const [vector] = await t.app.get<Embedder>(EMBEDDER).embed([query]);
+    const rows = await t.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id FROM memories WHERE project_id = ${tenant.projectId}::uuid AND user_id IN (${Prisma.join(userIds)})
+      ORDER BY embedding <=> ${`[${vector.join(',')}]`}::vector LIMIT ${k}`;
+    return rows.map((row) => row.id);
+  }
+
+  it('walks the HNSW index with iterative scans: a selective filter still fills top_k, in exact order', async () => {
+    const [setting] = await t.prisma.$queryRaw<Record<string, string>[]>`SHOW hnsw.iterative_scan`;
+    expect(setting['hnsw.iterative_scan']).toBe('relaxed_order');
+    const service = t.app.get(RetrievalService);
+    for (const [query, users] of [
+      ['enjoys sailing with jazz friends', ['user-2']],
+      ['piano and poetry', ['user-1', 'user-4']],
+    ] as const) {
+      const filter = parseFilter({ OR: users.map((user) => ({ user_id: user })) });
+      const { plan, hits } = await service.search(
+        tenant.projectId,
+        { filter },
+        { query, topK: 10, threshold: null, rerank: false, keywordBoost: false },
+      );
+      expect(plan).toBe('hnsw');
+      expect(hits).toHaveLength(10);
+      expect(hits.every((hit) => (users as readonly string[]).includes(hit.memory.user_id!))).toBe(true);
+      const exact = await exactTopIds(query, [...users], 10);
+      const found = hits.filter((hit) => exact.includes(hit.memory.id)).length;
+      expect(found / 10).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('ranks exactly when the filter is estimated small', async () => {
+    const exactApp = await createTestApp({ databaseUrl: t.databaseUrl, keepDatabase: true });
+    try {
+      const { plan, hits } = await exactApp.app
+        .get(RetrievalService)
+        .search(
+          tenant.projectId,
+          { filter: parseFilter({ user_id: 'user-3' }) },
+          { query: 'chess with tennis friends', topK: 5, threshold: null, rerank: false, keywordBoost: false },
+        );
+      expect(plan).toBe('exact');
+      expect(hits.map((hit) => hit.memory.id)).toEqual(await exactTopIds('chess with tennis friends', ['user-3'], 5));
+    } finally {
+      await exactApp.close();
+    }
+  });
+});
