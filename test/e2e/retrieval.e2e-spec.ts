@@ -173,6 +173,8 @@ describe('retrieval: list and search routes', () => {
       expect(json.body).toEqual([{ id: ids.lisbon }]);
       const paged = await request(t.http).get('/v1/memories/?user_id=alice&page=2&page_size=4').set(as(a)).expect(200);
       expect(paged.body).toMatchObject({ count: 5, results: [{ id: ids.ramen }] });
+      const first = await request(t.http).get('/v1/memories/?user_id=alice&page=1&page_size=4').set(as(a)).expect(200);
+      expect(new URL(first.body.next).searchParams.get('output_format')).toBe('v1.1');
       await request(t.http)
         .get('/v1/memories/?user_id=alice&limit=201')
         .set(as(a))

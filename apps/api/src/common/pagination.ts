@@ -26,8 +26,14 @@ export function parsePage(
   };
 }
 
-/** `{count, next, previous, results}` with absolute links to the neighbouring pages. */
-export function envelope<T>(request: FastifyRequest, { page, pageSize }: PageRequest, count: number, results: T[]) {
+/** `{count, next, previous, results}` with absolute links to the neighbouring pages (plus `linkParams`). */
+export function envelope<T>(
+  request: FastifyRequest,
+  { page, pageSize }: PageRequest,
+  count: number,
+  results: T[],
+  linkParams: Record<string, string> = {},
+) {
   const pages = Math.max(1, Math.ceil(count / pageSize));
   if (page > pages) {
     throw INVALID_PAGE();
@@ -35,6 +41,7 @@ export function envelope<T>(request: FastifyRequest, { page, pageSize }: PageReq
   const link = (target: number) => {
     const url = new URL(request.url, `${request.protocol}://${request.host}`);
     url.searchParams.set('page', String(target));
+    Object.entries(linkParams).forEach(([key, value]) => url.searchParams.set(key, value));
     return url.toString();
   };
   return {

@@ -98,7 +98,8 @@ export class ListMemoriesController {
     const page = paginated ? parsePage(query, PAGE) : { page: 1, pageSize: limit };
     const items = await this.page(auth, scope, page);
     const results = items.rows.map((row) => project(mapMemory(row), fields));
-    return paginated ? envelope(request, page, items.count, results) : results;
+    // The legacy client follows `next` and expects the v1.1 item shape there.
+    return paginated ? envelope(request, page, items.count, results, { output_format: 'v1.1' }) : results;
   }
 
   @Get('v1/memories/:entityType/:entityId')
