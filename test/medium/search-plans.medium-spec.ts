@@ -14,7 +14,7 @@ describe('search plans', () => {
 
   beforeAll(async () => {
     // Every search takes the HNSW path here, however few rows its filter matches.
-    t = await createTestApp({ env: { SEARCH_EXACT_MAX_ROWS: '0' } });
+    t = await createTestApp({ env: { SEARCH_EXACT_FACTOR: '0' } });
     await t.app.get(VectorIndexService).ensureForEmbedder();
     tenant = await t.newTenant('plans');
     for (let user = 0; user < 6; user++) {

@@ -129,10 +129,13 @@ export class EnvDto {
   @Min(1)
   RATE_LIMIT_SEARCH: number = 600;
 
-  /** Searches whose filter is estimated to match at most this many rows rank them exactly; larger ones use HNSW. */
+  /**
+   * A search ranks the rows its filter keeps exactly when (estimated rows)^2 <= this factor x table
+   * rows, else walks the HNSW index: 0 = always HNSW.
+   */
   @IsInt()
   @Min(0)
-  SEARCH_EXACT_MAX_ROWS: number = 20000;
+  SEARCH_EXACT_FACTOR: number = 600;
 
   /** HNSW candidate list size (pgvector `hnsw.ef_search`); iterative scans go past it when filters drop rows. */
   @IsInt()

@@ -69,6 +69,8 @@ function predicate(projectId: string, scope: RetrievalScope): Prisma.Sql {
 /** Reads for list and search, always within one project. */
 @Injectable()
 export class RetrievalRepository {
+  private tableEstimate: { rows: number; at: number } | null = null;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AppConfig,
@@ -101,7 +103,7 @@ export class RetrievalRepository {
   /**
    * The `limit` rows nearest to the vector. A filter estimated to match few rows is ranked exactly
    * over those rows (a per-user scope: fast and exact); a broad one walks the embedder's HNSW index
-   * with iterative scans, which keep going until enough rows pass the filter.
+   * with iterative scans, which keep going until enough rows pass the filter (see choosePlan).
    */
   async nearest(
     projectId: string,
@@ -109,7 +111,7 @@ export class RetrievalRepository {
     query: VectorQuery,
   ): Promise<{ plan: SearchPlan; rows: ScoredRow[] }> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
-    const plan = (await this.estimate(where)) <= this.config.env.SEARCH_EXACT_MAX_ROWS ? 'exact' : 'hnsw';
+    const plan = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);
     const keyword = Prisma.sql`ts_rank_cd(to_tsvector('simple', m.memory), plainto_tsquery('simple', ${query.text}), 32)`;
     if (plan === 'exact') {
@@ -136,6 +138,27 @@ export class RetrievalRepository {
   }
 
   /** Matching rows without vector ranking (metadata-only search), newest first. */
+
+  /**
+   * An exact scan costs in proportion to the rows the filter keeps (n); an HNSW walk in proportion
+   * to the rows it must skip to find them, i.e. to table/n. They break even where
+   * n^2 = SEARCH_EXACT_FACTOR * table, so the exact/HNSW boundary grows with the square root of
+   * the table: ~2.4k rows at 10k, ~7.7k at 100k, ~24k at 1M with the default factor.
+   */
+  private async choosePlan(where: Prisma.Sql): Promise<SearchPlan> {
+    const [matching, table] = await Promise.all([this.estimate(where), this.tableRows()]);
+    return matching * matching <= this.config.env.SEARCH_EXACT_FACTOR * Math.max(table, matching) ? 'exact' : 'hnsw';
+  }
+
+  /** The planner's size of the memories table (all projects share the HNSW graph), cached a minute. */
+  private async tableRows(): Promise<number> {
+    if (!this.tableEstimate || Date.now() - this.tableEstimate.at > 60_000) {
+      const [row] = await this.prisma.$queryRaw<{ rows: number }[]>`
+        SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'memories'::regclass`;
+      this.tableEstimate = { rows: Number(row.rows), at: Date.now() };
+    }
+    return this.tableEstimate.rows;
+  }
 
   /** The planner's row estimate for a predicate (no execution). */
   private async estimate(where: Prisma.Sql): Promise<number> {
