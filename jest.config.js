@@ -20,8 +20,8 @@ module.exports = {
     ],
   },
   moduleNameMapper: {
-    '^@app/(core|auth|tenancy|queue|ai|memories|filters)$': '<rootDir>/libs/$1/src',
-    '^@app/(core|auth|tenancy|queue|ai|memories|filters)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@app/(core|auth|tenancy|queue|ai|memories|filters|webhooks)$': '<rootDir>/libs/$1/src',
+    '^@app/(core|auth|tenancy|queue|ai|memories|filters|webhooks)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   globalSetup: '<rootDir>/test/global-setup.ts',
   testTimeout: 30000,

@@ -17,7 +17,8 @@
  * are used first, in order. Without either, `defaultChatReply` answers:
  * extraction -> one fact per new non-system message (its content verbatim, source = its role),
  * update decision -> ADD of the fact, categorization -> ["misc"], rerank -> each document's share of
- * the query's words (so word overlap decides the order), summary -> the memories joined with "; ".
+ * the query's words (so word overlap decides the order), summary -> the memories joined with "; ",
+ * schema export -> `{}` (`exportRequest(body)` reads its schema and memories).
  * `POST /v1/embeddings`: `embeddings(body)` may return vectors, an error, or undefined for the default
  * deterministic bag-of-words vectors (texts sharing words are similar), of length `body.dimensions`,
  * else `embeddingSize` (default 1536). Honours `encoding_format: "base64"`.
@@ -29,9 +30,11 @@ import { AddressInfo } from 'node:net';
 import {
   DOCUMENTS_HEADING,
   EXISTING_MEMORIES_HEADING,
+  EXPORT_MEMORIES_HEADING,
   MEMORY_HEADING,
   NEW_FACT_HEADING,
   NEW_MESSAGES_HEADING,
+  SCHEMA_HEADING,
   SEARCH_QUERY_HEADING,
   SUMMARY_MEMORIES_HEADING,
 } from '../../libs/ai/src/openai/prompts';
@@ -102,11 +105,12 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-export type ChatKind = 'extraction' | 'update' | 'categorization' | 'rerank' | 'summary' | 'unknown';
+export type ChatKind = 'extraction' | 'update' | 'categorization' | 'rerank' | 'summary' | 'export' | 'unknown';
 
 /** Which of the provider's prompts a chat request carries. */
 export function chatKind(body: FakeChatBody): ChatKind {
   const user = userText(body);
+  if (user.startsWith(SCHEMA_HEADING)) return 'export';
   if (user.includes(NEW_MESSAGES_HEADING)) return 'extraction';
   if (user.includes(NEW_FACT_HEADING)) return 'update';
   if (user.startsWith(MEMORY_HEADING)) return 'categorization';
@@ -144,6 +148,12 @@ export function rerankRequest(body: FakeChatBody): { query: string; documents: A
 /** The memory texts of a summary request, newest first. */
 export function summaryMemories(body: FakeChatBody): string[] {
   return promptSection(body, SUMMARY_MEMORIES_HEADING).map((line) => JSON.parse(line) as string);
+}
+
+/** The JSON Schema and the memory texts (newest first) of a schema export request. */
+export function exportRequest(body: FakeChatBody): { schema: Record<string, unknown>; memories: string[] } {
+  const schema = JSON.parse(promptSection(body, SCHEMA_HEADING)[0] ?? '{}') as Record<string, unknown>;
+  return { schema, memories: promptSection(body, EXPORT_MEMORIES_HEADING).map((line) => JSON.parse(line) as string) };
 }
 
 export function defaultChatReply(body: FakeChatBody): string {

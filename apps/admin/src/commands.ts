@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
 import { formatTimestamp, Role } from '@app/core';
+import { PortabilityService } from '@app/memories';
 import { AdminService, BootstrapService } from '@app/tenancy';
+import { registerPortabilityCommands } from './portability-commands';
 
 const roleOption = () =>
   new Option('--role <role>', 'project role').choices([Role.OWNER, Role.READER]).default(Role.READER);
@@ -13,7 +15,12 @@ function table(rows: Record<string, unknown>[]): void {
   console.table(rows);
 }
 
-export function registerCommands(program: Command, admin: AdminService, bootstrap: BootstrapService): void {
+export function registerCommands(
+  program: Command,
+  admin: AdminService,
+  bootstrap: BootstrapService,
+  portability?: PortabilityService,
+): void {
   const org = program.command('org').description('organizations');
   org.command('list').action(async () => {
     const orgs = await admin.listOrganizations();
@@ -115,4 +122,8 @@ export function registerCommands(program: Command, admin: AdminService, bootstra
         );
       }
     });
+
+  if (portability) {
+    registerPortabilityCommands(program, portability);
+  }
 }

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError } from 'commander';
+import { PortabilityService } from '@app/memories';
 import { AdminService, BootstrapService } from '@app/tenancy';
 import { AppError } from '@app/core';
 import { AdminModule } from './admin.module';
@@ -8,10 +9,10 @@ import { registerCommands } from './commands';
 async function main(argv: string[]): Promise<void> {
   const app = await NestFactory.createApplicationContext(AdminModule, { logger: ['error'] });
   const program = new Command('admin')
-    .description('Manage organizations, projects, users and API keys of this server')
+    .description('Manage organizations, projects, users and API keys of this server; export and import projects')
     .exitOverride()
     .showHelpAfterError();
-  registerCommands(program, app.get(AdminService), app.get(BootstrapService));
+  registerCommands(program, app.get(AdminService), app.get(BootstrapService), app.get(PortabilityService));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } finally {

@@ -5,22 +5,26 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TerminusModule } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
-import { AppConfig, CoreModule, LoggingModule, RateLimitClass, REDIS } from '@app/core';
+import { AppConfig, CoreModule, IdempotencyStore, LoggingModule, RateLimitClass, REDIS } from '@app/core';
 import { AuthModule } from '@app/auth';
 import { AiModule } from '@app/ai';
 import { MemoriesModule } from '@app/memories';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
+import { WebhooksModule } from '@app/webhooks';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ApiKeyStrategy } from './common/api-key.strategy';
 import { RATE_LIMIT_CLASS, routeMetadata } from './common/decorators';
 import { ExceptionsFilter } from './common/exception.filter';
+import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { RequestValidationPipe, ValidationShapeInterceptor } from './common/validation';
 import { HealthController } from './health/health.controller';
 import { AddMemoriesController } from './memories/add-memories.controller';
+import { BatchController } from './memories/batch.controller';
 import { EntitiesController } from './memories/entities.controller';
 import { EventsController } from './memories/events.controller';
+import { ExportsController } from './memories/exports.controller';
 import { ListMemoriesController } from './memories/list-memories.controller';
 import { MemoriesController } from './memories/memories.controller';
 import { SearchMemoriesController } from './memories/search-memories.controller';
@@ -29,6 +33,7 @@ import { ProjectMembersController } from './orgs/project-members.controller';
 import { ProjectsController } from './orgs/projects.controller';
 import { PingController } from './ping/ping.controller';
 import { StartupService } from './startup.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
 
@@ -41,6 +46,7 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     AiModule,
     QueueModule,
     MemoriesModule,
+    WebhooksModule,
     PassportModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ThrottlerModule.forRootAsync({
@@ -68,6 +74,9 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     SearchMemoriesController,
     EventsController,
     EntitiesController,
+    WebhooksController,
+    BatchController,
+    ExportsController,
   ],
   providers: [
     ApiKeyStrategy,
@@ -77,6 +86,8 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     { provide: APP_FILTER, useClass: ExceptionsFilter },
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     { provide: APP_INTERCEPTOR, useClass: ValidationShapeInterceptor },
+    IdempotencyStore,
+    { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
 })
 export class ApiModule {}

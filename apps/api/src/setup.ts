@@ -5,6 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyError, FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/core';
+import { registerIdempotencyHook } from './common/idempotency.interceptor';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
@@ -43,7 +44,14 @@ function registerJsonParser(fastify: FastifyInstance): void {
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Mem0 Platform API (self-hosted)')
-    .setDescription('Wire-compatible Mem0 Platform API. Authenticate with `Authorization: Token <api key>`.')
+    .setDescription(
+      'Wire-compatible Mem0 Platform API. Authenticate with `Authorization: Token <api key>`.\n\n' +
+        'Mutating routes (POST/PUT/PATCH/DELETE but the searches, the summary and the v2 list) accept an optional ' +
+        '`Idempotency-Key` header (1-255 visible ASCII characters, scoped to the API key and route): a repeat of ' +
+        'the same request within 24 h answers the first response with `Idempotent-Replayed: true` and runs ' +
+        'nothing; a repeat while the first is in flight waits for it (409 after 30 s); the same key with a ' +
+        'different request answers 422.',
+    )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <api key>' }, 'token')
     .build();
@@ -64,6 +72,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     void reply.header('X-Request-Id', request.id);
     done();
   });
+  registerIdempotencyHook(app);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);

@@ -86,6 +86,15 @@ export interface SummaryRequest {
   maxTokens?: number | null;
 }
 
+export interface SchemaFillRequest {
+  /** A JSON Schema (object-rooted in practice); keys are kept verbatim. */
+  schema: Record<string, unknown>;
+  /** Memory texts, newest first: on contradictions the earlier one in the list wins. */
+  memories: string[];
+  /** The caller's export_instructions. */
+  instructions?: string | null;
+}
+
 /** What summarize answers for an empty list of memories, without asking a model. */
 export const NO_MEMORIES_SUMMARY = 'There are no memories to summarise.';
 
@@ -98,6 +107,11 @@ export interface LlmProvider {
   rerank(request: RerankRequest): Promise<Map<string, number> | null>;
   /** A short prose summary of the memories (empty list -> a sentence saying there is nothing to summarise). */
   summarize(request: SummaryRequest): Promise<string>;
+  /**
+   * One JSON value shaped by the schema, filled only from the memories (null or empty where they say
+   * nothing). Best effort: the caller validates it against the schema.
+   */
+  fillSchema(request: SchemaFillRequest): Promise<Record<string, unknown>>;
 }
 
 export interface Embedder {

@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './core.module';
 export * from './errors/app-error';
+export * from './idempotency/idempotency.store';
 export * from './logging/logging.module';
 export * from './prisma/database-health.repository';
 export * from './prisma/prisma.service';
@@ -19,6 +20,9 @@ export type {
   Organization,
   Project,
   User,
+  Webhook,
+  WebhookDelivery,
+  WebhookDeliveryAttempt,
 } from './prisma/generated/client';
 export * from './util/time';
 export * from './errors/validation-error';

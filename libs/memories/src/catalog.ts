@@ -20,7 +20,10 @@ export function toCatalog(raw: unknown): Category[] | null {
   return categories.length > 0 ? categories : null;
 }
 
-/** Per-call catalog > project catalog > the default 15 (contract 4.2 step 6). */
-export function activeCatalog(perCall: unknown, project: unknown): Category[] {
-  return toCatalog(perCall) ?? toCatalog(project) ?? DEFAULT_CATEGORIES;
+/**
+ * Per-call catalog > project catalog > the default 15 (contract 4.2 step 6). The per-call one is already
+ * normalised (the add request stores `toCatalog`'s output); the project's is kept as the client sent it.
+ */
+export function activeCatalog(perCall: Category[] | null | undefined, project: unknown): Category[] {
+  return (perCall?.length ? perCall : null) ?? toCatalog(project) ?? DEFAULT_CATEGORIES;
 }

@@ -3,15 +3,18 @@ import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
 import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
+import { ExportsRepository } from './repositories/exports.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { AddMemoriesService } from './services/add-memories.service';
+import { BatchService } from './services/batch.service';
 import { CategorizationService } from './services/categorization.service';
 import { DeletionService } from './services/deletion.service';
 import { EntitiesService } from './services/entities.service';
 import { EventsService } from './services/events.service';
+import { ExportsService } from './services/exports.service';
 import { IngestionService } from './services/ingestion.service';
 import { MemoriesService } from './services/memories.service';
 import { RetrievalService } from './services/retrieval.service';
@@ -20,10 +23,12 @@ import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
   AddMemoriesService,
+  BatchService,
   CategorizationService,
   DeletionService,
   EntitiesService,
   EventsService,
+  ExportsService,
   IngestionService,
   MemoriesService,
   RetrievalService,
@@ -36,6 +41,7 @@ const SERVICES = [
   providers: [
     EntitiesRepository,
     EventsRepository,
+    ExportsRepository,
     FeedbackRepository,
     MemoriesRepository,
     RetrievalRepository,

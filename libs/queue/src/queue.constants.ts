@@ -6,19 +6,25 @@ export enum QueueName {
   MemoryIngestion = 'memory-ingestion',
   Categorization = 'categorization',
   MemoryDeletion = 'memory-deletion',
+  WebhookDelivery = 'webhook-delivery',
+  Exports = 'exports',
 }
 
 export enum JobName {
   AddMemories = 'add-memories',
   CategorizeMemories = 'categorize-memories',
   DeleteMemories = 'delete-memories',
+  DeliverWebhook = 'deliver-webhook',
+  BuildExport = 'build-export',
 }
 
 /** Payloads carry ids only; handlers reload everything scoped by project. */
 export type JobItem =
   | { name: JobName.AddMemories; data: { projectId: string; eventId: string } }
   | { name: JobName.CategorizeMemories; data: { projectId: string; memoryIds: string[]; eventId?: string } }
-  | { name: JobName.DeleteMemories; data: { projectId: string; eventId: string } };
+  | { name: JobName.DeleteMemories; data: { projectId: string; eventId: string } }
+  | { name: JobName.DeliverWebhook; data: { projectId: string; deliveryId: string } }
+  | { name: JobName.BuildExport; data: { projectId: string; exportId: string } };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -26,9 +32,17 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.AddMemories]: QueueName.MemoryIngestion,
   [JobName.CategorizeMemories]: QueueName.Categorization,
   [JobName.DeleteMemories]: QueueName.MemoryDeletion,
+  [JobName.DeliverWebhook]: QueueName.WebhookDelivery,
+  [JobName.BuildExport]: QueueName.Exports,
 };
 
 export enum JobStatus {
   Success = 'success',
   Skipped = 'skipped',
+}
+
+/** Which run of a job this is (BullMQ counts from 1); handlers that schedule their own retries need it. */
+export interface JobRun {
+  attempt: number;
+  finalAttempt: boolean;
 }

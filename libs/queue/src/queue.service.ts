@@ -15,6 +15,8 @@ export class QueueService {
     @InjectQueue(QueueName.MemoryIngestion) ingestion: Queue,
     @InjectQueue(QueueName.Categorization) categorization: Queue,
     @InjectQueue(QueueName.MemoryDeletion) deletion: Queue,
+    @InjectQueue(QueueName.WebhookDelivery) webhookDelivery: Queue,
+    @InjectQueue(QueueName.Exports) exports: Queue,
   ) {
     this.defaults = {
       attempts: config.env.JOB_ATTEMPTS,
@@ -26,11 +28,13 @@ export class QueueService {
       [QueueName.MemoryIngestion]: ingestion,
       [QueueName.Categorization]: categorization,
       [QueueName.MemoryDeletion]: deletion,
+      [QueueName.WebhookDelivery]: webhookDelivery,
+      [QueueName.Exports]: exports,
     };
   }
 
   /** Enqueues a job; `jobId` makes a naturally unique job idempotent (BullMQ ignores a duplicate id). */
-  async add(item: JobItem, options: { jobId?: string; attempts?: number } = {}): Promise<void> {
+  async add(item: JobItem, options: Pick<JobsOptions, 'jobId' | 'attempts' | 'backoff' | 'delay'> = {}): Promise<void> {
     await this.queues[JOB_QUEUE[item.name]].add(item.name, item.data, { ...this.defaults, ...options });
   }
 }

@@ -8,6 +8,7 @@ export const IGNORE_TENANT_PARAMS = 'mem0:ignore-tenant-params';
 export const RATE_LIMIT_CLASS = 'mem0:rate-limit-class';
 export const VALIDATION_SHAPE = 'mem0:validation-shape';
 export const WRITES = 'mem0:writes';
+export const READS_ONLY = 'mem0:reads-only';
 
 /** No API key needed (health, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -17,6 +18,9 @@ export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
 
 /** The route changes memories: READER keys are refused (contract S-37). */
 export const Writes = () => SetMetadata(WRITES, true);
+
+/** A POST that changes nothing (search, list, summary): an `Idempotency-Key` on it is ignored. */
+export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
 
 /** Which rate-limit bucket a route draws from (contract 8); `default` when absent. */
 export const RateLimit = (kind: RateLimitClass) => SetMetadata(RATE_LIMIT_CLASS, kind);

@@ -15,7 +15,7 @@ import {
   RetrievalScope,
   RetrievalService,
 } from '@app/memories';
-import { ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
 import { envelope, PageRequest, parsePage } from '../common/pagination';
 import { RequestValidationPipe } from '../common/validation';
 import { v3AddResponse } from './add-memories.controller';
@@ -60,6 +60,7 @@ export class ListMemoriesController {
   }
 
   @Post('v2/memories')
+  @ReadsOnly()
   @HttpCode(200)
   @OnInvalid('message')
   @ApiOperation({ summary: 'Legacy list: envelope when page and page_size are in the query, else a list' })

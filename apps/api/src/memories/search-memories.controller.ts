@@ -4,7 +4,7 @@ import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { parseFilter } from '@app/filters';
 import { mapMemory, RetrievalService, SearchHit, SearchMemoriesDto, SummaryDto, SummaryService } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, RateLimit } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid, RateLimit, ReadsOnly } from '../common/decorators';
 import { project, v1SearchScope, v2Scope, v3Scope } from './retrieval-requests';
 
 const TOP_K = 10;
@@ -22,6 +22,7 @@ export class SearchMemoriesController {
   ) {}
 
   @Post('v3/memories/search')
+  @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')
   @OnInvalid('error')
@@ -40,6 +41,7 @@ export class SearchMemoriesController {
   }
 
   @Post('v2/memories/search')
+  @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')
   @OnInvalid('message')
@@ -57,6 +59,7 @@ export class SearchMemoriesController {
   }
 
   @Post('v1/memories/search')
+  @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')
   @OnInvalid('message')
@@ -84,6 +87,7 @@ export class SearchMemoriesController {
   }
 
   @Post('v1/summary')
+  @ReadsOnly()
   @HttpCode(200)
   @OnInvalid('message')
   @ApiOperation({ summary: 'A summary of the memories a filter matches, made now' })

@@ -3,12 +3,14 @@ import {
   CategorizationService,
   DeletionService,
   EventsService,
+  ExportsService,
   IngestionService,
   VectorIndexService,
 } from '@app/memories';
-import { JobItem, JobName, JobStatus } from '@app/queue';
+import { JobItem, JobName, JobRun, JobStatus } from '@app/queue';
+import { WebhookDeliveryService } from '@app/webhooks';
 
-type Handlers = { [N in JobName]: (data: Extract<JobItem, { name: N }>['data']) => Promise<JobStatus> };
+type Handlers = { [N in JobName]: (data: Extract<JobItem, { name: N }>['data'], run: JobRun) => Promise<JobStatus> };
 
 /** Every job name maps to its lib handler; the Record type makes a missing handler a compile error. */
 @Injectable()
@@ -21,11 +23,15 @@ export class JobHandlers implements OnApplicationBootstrap {
     deletion: DeletionService,
     private readonly events: EventsService,
     private readonly vectorIndexes: VectorIndexService,
+    webhookDelivery: WebhookDeliveryService,
+    exports: ExportsService,
   ) {
     this.handlers = {
       [JobName.AddMemories]: (data) => ingestion.handleAdd(data),
       [JobName.CategorizeMemories]: (data) => categorization.handleCategorize(data),
       [JobName.DeleteMemories]: (data) => deletion.handleDelete(data),
+      [JobName.DeliverWebhook]: (data, run) => webhookDelivery.handleDeliver(data, run),
+      [JobName.BuildExport]: (data, run) => exports.handleBuild(data, run),
     };
   }
 
@@ -34,13 +40,13 @@ export class JobHandlers implements OnApplicationBootstrap {
     return this.vectorIndexes.ensureForEmbedder();
   }
 
-  async run(item: JobItem, finalAttempt: boolean): Promise<JobStatus> {
-    const handler = this.handlers[item.name] as (data: JobItem['data']) => Promise<JobStatus>;
+  async run(item: JobItem, finalAttempt: boolean, attempt = 1): Promise<JobStatus> {
+    const handler = this.handlers[item.name] as (data: JobItem['data'], run: JobRun) => Promise<JobStatus>;
     if (!handler) {
       throw new Error(`no handler for job ${item.name}`);
     }
     try {
-      return await handler(item.data);
+      return await handler(item.data, { attempt, finalAttempt });
     } catch (error) {
       if (finalAttempt && 'eventId' in item.data && item.data.eventId) {
         await this.events.fail(item.data.projectId, item.data.eventId, error);

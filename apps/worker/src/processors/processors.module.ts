@@ -2,12 +2,26 @@ import { Module } from '@nestjs/common';
 import { AiModule } from '@app/ai';
 import { MemoriesModule } from '@app/memories';
 import { QueueModule } from '@app/queue';
+import { WebhookDeliveryModule } from '@app/webhooks';
 import { JobHandlers } from './job-handlers';
-import { CategorizationProcessor, DeletionProcessor, IngestionProcessor } from './processors';
+import {
+  CategorizationProcessor,
+  DeletionProcessor,
+  ExportsProcessor,
+  IngestionProcessor,
+  WebhookDeliveryProcessor,
+} from './processors';
 
 /** The queue consumers; the worker app runs them (and the e2e tests, in the API's process). */
 @Module({
-  imports: [AiModule, MemoriesModule, QueueModule],
-  providers: [JobHandlers, IngestionProcessor, CategorizationProcessor, DeletionProcessor],
+  imports: [AiModule, MemoriesModule, QueueModule, WebhookDeliveryModule],
+  providers: [
+    JobHandlers,
+    IngestionProcessor,
+    CategorizationProcessor,
+    DeletionProcessor,
+    WebhookDeliveryProcessor,
+    ExportsProcessor,
+  ],
 })
 export class ProcessorsModule {}

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { AppConfig } from '@app/core';
 import { JobItem, JobStatus, QueueName } from '@app/queue';
+import { webhookBackoff } from '@app/webhooks';
 import { JobHandlers } from './job-handlers';
 
 /** Processors only dispatch: the work lives in the libs' handlers. (@Injectable emits the constructor's types.) */
@@ -25,7 +26,8 @@ abstract class DispatchingProcessor extends WorkerHost implements OnModuleInit {
     const finalAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const started = Date.now();
     try {
-      const status = await this.jobs.run({ name: job.name, data: job.data } as JobItem, finalAttempt);
+      const item = { name: job.name, data: job.data } as JobItem;
+      const status = await this.jobs.run(item, finalAttempt, job.attemptsMade + 1);
       this.logger.log({ job: job.name, id: job.id, status, ms: Date.now() - started }, 'job done');
       return status;
     } catch (error) {
@@ -43,3 +45,10 @@ export class CategorizationProcessor extends DispatchingProcessor {}
 
 @Processor(QueueName.MemoryDeletion)
 export class DeletionProcessor extends DispatchingProcessor {}
+
+/** Retries follow the delivery's own schedule (and the receiver's Retry-After): see webhookBackoff. */
+@Processor(QueueName.WebhookDelivery, { settings: { backoffStrategy: webhookBackoff } })
+export class WebhookDeliveryProcessor extends DispatchingProcessor {}
+
+@Processor(QueueName.Exports)
+export class ExportsProcessor extends DispatchingProcessor {}

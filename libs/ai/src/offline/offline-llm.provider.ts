@@ -7,6 +7,7 @@ import {
   ExtractionResult,
   LlmProvider,
   RerankRequest,
+  SchemaFillRequest,
   SimilarMemory,
   SummaryRequest,
   UpdateDecision,
@@ -15,6 +16,7 @@ import {
 import { extractFacts } from './fact-extractor';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
 import { summarizeOffline } from './offline-summary';
+import { embedderRelevance, fillSchemaOffline } from './schema-filler';
 
 /*
  * Thresholds, tuned on the hash embedder (hash-v1-384); all similarities are recomputed with
@@ -171,6 +173,12 @@ export class OfflineLlmProvider implements LlmProvider {
       const names = await this.categorize({ text, categories: DEFAULT_CATEGORIES });
       return names.find((name) => name !== 'user_preferences') ?? names[0];
     });
+  }
+
+  /** Extractive and deterministic (see schema-filler.ts); instructions need a real LLM and are ignored. */
+  async fillSchema(request: SchemaFillRequest): Promise<Record<string, unknown>> {
+    const memories = request.memories.map((memory) => memory.trim()).filter(Boolean);
+    return fillSchemaOffline(request.schema, memories, embedderRelevance(this.embedder));
   }
 
   /** Includes/excludes matching: shared words, a shared category, or embedding similarity. */

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import { Embedder } from '../ai.types';
-import { describeOpenAiError } from './openai-llm.provider';
+import { describeOpenAiError } from './openai-errors';
 
 export interface OpenAiEmbedderOptions {
   apiKey: string;

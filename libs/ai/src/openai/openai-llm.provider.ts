@@ -1,4 +1,4 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import {
   CategorizeRequest,
@@ -8,19 +8,23 @@ import {
   LlmProvider,
   NO_MEMORIES_SUMMARY,
   RerankRequest,
+  SchemaFillRequest,
   SummaryRequest,
   TokenUsage,
   UpdateDecision,
   UpdateRequest,
 } from '../ai.types';
+import { compileJsonSchema } from '../json-schema';
 import {
   buildCategorizePrompt,
   buildExtractionPrompt,
   buildRerankPrompt,
   buildSummaryPrompt,
   buildUpdatePrompt,
+  buildSchemaFillPrompt,
   PromptPair,
 } from './prompts';
+import { describeOpenAiError } from './openai-errors';
 
 export interface OpenAiLlmOptions {
   apiKey: string;
@@ -124,6 +128,17 @@ export class OpenAiLlmProvider implements LlmProvider {
     );
   }
 
+  /** JSON mode; an answer that does not validate is re-asked once with the errors, a second one is returned as is. */
+  async fillSchema(request: SchemaFillRequest): Promise<Record<string, unknown>> {
+    const check = compileJsonSchema(request.schema);
+    let answers = 0;
+    return this.completeJson('schema export', buildSchemaFillPrompt(request), emptyUsage(), (value) => {
+      const problem = check(value);
+      if (problem && ++answers < ATTEMPTS) throw new InvalidReply(`it does not match the schema: ${problem}`);
+      return value;
+    });
+  }
+
   private completeJson<T>(
     operation: string,
     prompt: PromptPair,
@@ -210,29 +225,6 @@ export class OpenAiLlmProvider implements LlmProvider {
       ...(mode.maxTokens ? { [this.maxTokensField]: mode.maxTokens } : {}),
     });
   }
-}
-
-/** Turns SDK errors into plain Errors whose message names the operation, the HTTP status and the provider's reason. */
-export function describeOpenAiError(what: string, error: unknown, timeoutMs: number): Error {
-  if (error instanceof APIConnectionTimeoutError) {
-    return new Error(`${what} timed out after ${timeoutMs} ms`, { cause: error });
-  }
-  if (error instanceof APIConnectionError) {
-    // Duck-typed: undici's errors may come from another realm (jest), where instanceof Error fails.
-    const reasons: string[] = [];
-    let cause = error.cause as { message?: unknown; cause?: unknown } | undefined;
-    for (; cause && typeof cause === 'object' && reasons.length < 3; cause = cause.cause as typeof cause) {
-      if (typeof cause.message === 'string' && cause.message && cause.message !== '{}') reasons.push(cause.message);
-    }
-    return new Error(`${what} could not reach the API: ${reasons.join(': ') || error.message}`, { cause: error });
-  }
-  if (error instanceof APIError) {
-    const body = error.error as { message?: unknown } | undefined;
-    const reason =
-      typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '') || 'no details';
-    return new Error(`${what} failed with HTTP ${error.status}: ${reason}`, { cause: error });
-  }
-  return error instanceof Error ? error : new Error(`${what} failed: ${String(error)}`);
 }
 
 function emptyUsage(): TokenUsage {

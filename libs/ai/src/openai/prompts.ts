@@ -3,6 +3,7 @@ import {
   ChatMessage,
   ExtractionRequest,
   RerankRequest,
+  SchemaFillRequest,
   SummaryRequest,
   UpdateRequest,
 } from '../ai.types';
@@ -22,10 +23,12 @@ export const MEMORY_HEADING = 'Memory:';
 export const SEARCH_QUERY_HEADING = 'Search query:';
 export const DOCUMENTS_HEADING = 'Documents:';
 export const SUMMARY_MEMORIES_HEADING = 'Memories, newest first:';
+export const SCHEMA_HEADING = 'JSON Schema to fill:';
+export const EXPORT_MEMORIES_HEADING = 'Memories (the only source of facts), newest first:';
 
 /** Per-document cap in the rerank prompt; memories are short facts, this only bounds pathological ones. */
 const MAX_RERANK_TEXT = 1000;
-/** Memory text sent for a summary (~12k tokens); the oldest memories beyond it are left out. */
+/** Memory text sent for a summary or an export (~12k tokens); the oldest memories beyond it are left out. */
 const MAX_SUMMARY_INPUT_CHARS = 48_000;
 
 const EXTRACTION_RULES = `You extract memories from a conversation between a user and an AI assistant: short, standalone facts that are worth remembering in later conversations.
@@ -170,17 +173,51 @@ export function buildSummaryPrompt(request: SummaryRequest): PromptPair {
       `The summary must fit in ${maxTokens} tokens (about ${words} words); keep the most important and newest facts.`,
     );
   }
+  return {
+    system: sections.join('\n\n'),
+    user: [SUMMARY_MEMORIES_HEADING, ...memoryLines(request.memories)].join('\n'),
+  };
+}
+
+/** One JSON string per memory, newest first, up to the input budget; a note says how many older ones were left out. */
+function memoryLines(memories: string[]): string[] {
   const lines: string[] = [];
   let used = 0;
-  for (const memory of request.memories) {
+  for (const memory of memories) {
     const line = JSON.stringify(memory.trim());
     if (line === '""') continue;
     if (used + line.length > MAX_SUMMARY_INPUT_CHARS && lines.length > 0) break;
     lines.push(line);
     used += line.length + 1;
   }
-  const omitted = request.memories.filter((m) => m.trim()).length - lines.length;
-  const user = [SUMMARY_MEMORIES_HEADING, ...lines];
-  if (omitted > 0) user.push('', `(${omitted} older memories left out for length.)`);
+  const omitted = memories.filter((m) => m.trim()).length - lines.length;
+  if (omitted > 0) lines.push('', `(${omitted} older memories left out for length.)`);
+  return lines;
+}
+
+const SCHEMA_FILL_RULES = `You export what a memory store knows into a structured document. You get a JSON Schema and memories, i.e. short facts about a user or an assistant, newest first. Produce one JSON object that is valid against the schema:
+- Use the property names exactly as in the schema, with the types, formats and enums it asks for, and include every required property.
+- Fill it using only what the memories say. Never invent or guess details, and never use outside knowledge.
+- When memories contradict each other, the newest one (higher in the list) is the current state.
+- A property the memories say nothing about is null when the schema allows null; otherwise an empty string, an empty list, or an object whose own properties follow these rules. Give numbers and booleans only when a memory states them.
+- Follow the titles and descriptions in the schema; they say what each property is for.
+Respond with the JSON object only, without a wrapper key.`;
+
+/** The schema goes first: its heading tells the request apart from the others. */
+export function buildSchemaFillPrompt(request: SchemaFillRequest): PromptPair {
+  const sections = [SCHEMA_FILL_RULES];
+  const instructions = request.instructions?.trim();
+  if (instructions) {
+    sections.push(
+      `Export instructions (they take precedence over the rules above, but not over the schema):\n${instructions}`,
+    );
+  }
+  const user = [
+    SCHEMA_HEADING,
+    JSON.stringify(request.schema),
+    '',
+    EXPORT_MEMORIES_HEADING,
+    ...memoryLines(request.memories),
+  ];
   return { system: sections.join('\n\n'), user: user.join('\n') };
 }

@@ -142,6 +142,48 @@ export class EnvDto {
   @Min(10)
   @Max(1000)
   SEARCH_EF_SEARCH: number = 100;
+
+  /** How long an `Idempotency-Key` remembers its response. */
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_TTL_SECONDS: number = 86400;
+
+  /** A claimed key whose request never answered (a crashed replica) frees itself after this (> slowest route). */
+  @IsInt()
+  @Min(1)
+  IDEMPOTENCY_LOCK_TTL_SECONDS: number = 120;
+
+  /** A repeat of a request still in flight waits this long for its response, then answers 409. */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  IDEMPOTENCY_WAIT_SECONDS: number = 30;
+
+  /** Deliver webhooks to loopback, private, link-local, CGNAT and other internal addresses (off: SSRF guard). */
+  @Transform(toBool)
+  @IsBoolean()
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: boolean = false;
+
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  WEBHOOK_TIMEOUT_MS: number = 10000;
+
+  /** First retry delay; later ones are multiples of it (about 3 days in all with the default 30 s). */
+  @IsInt()
+  @Min(10)
+  WEBHOOK_RETRY_BASE_MS: number = 30000;
+
+  /** A receiver's `Retry-After` is honoured up to this long. */
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETRY_AFTER_MAX_MS: number = 3600000;
+
+  /** How often each worker looks for new webhook events when idle. */
+  @IsInt()
+  @Min(20)
+  @Max(60000)
+  WEBHOOK_DISPATCH_INTERVAL_MS: number = 250;
 }
 
 export type RateLimitClass = 'default' | 'add' | 'search';

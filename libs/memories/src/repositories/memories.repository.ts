@@ -1,11 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
 import { DeleteSelector, EntityType, Scope } from '../memory.types';
-import { historyRow, json, outboxPayload, scopeByType, scopeColumns, scopeOf, WriteContext } from './memory-rows';
-
+import {
+  historyRow,
+  json,
+  outboxPayload,
+  scopeByType,
+  scopeColumns,
+  scopeLockId,
+  scopeOf,
+  WriteContext,
+} from './memory-rows';
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
+/** Reads that may run inside a transaction (under its scope locks) or on their own. */
+type Db = Tx | PrismaService;
 
 export interface NewMemory {
   id: string;
@@ -50,17 +60,22 @@ export class MemoriesRepository {
   }
 
   /** Memories an add event created, in creation order. */
-  bySourceEvent(projectId: string, eventId: string): Promise<Memory[]> {
-    return this.prisma.memory.findMany({ where: { projectId, sourceEventId: eventId }, orderBy: { id: 'asc' } });
+  bySourceEvent(projectId: string, eventId: string, db: Db = this.prisma): Promise<Memory[]> {
+    return db.memory.findMany({ where: { projectId, sourceEventId: eventId }, orderBy: { id: 'asc' } });
   }
 
   /** Hashes already stored in exactly this scope (same entity ids), for exact-duplicate skipping. */
-  async existingHashes(projectId: string, scope: Scope, hashes: string[]): Promise<Set<string>> {
-    const rows = await this.prisma.memory.findMany({
+  async existingHashes(projectId: string, scope: Scope, hashes: string[], db: Db = this.prisma): Promise<Set<string>> {
+    const rows = await db.memory.findMany({
       where: { projectId, hash: { in: hashes }, ...scopeColumns(scope) },
       select: { hash: true },
     });
     return new Set(rows.map((row) => row.hash));
+  }
+
+  /** A memory of exactly this scope with this hash, if any. */
+  findByHash(projectId: string, scope: Scope, hash: string, db: Db = this.prisma): Promise<Memory | null> {
+    return db.memory.findFirst({ where: { projectId, hash, ...scopeColumns(scope) }, orderBy: { createdAt: 'asc' } });
   }
 
   /** The memories of exactly this scope most similar to the vector (exact scan: scopes are small). */
@@ -70,9 +85,10 @@ export class MemoriesRepository {
     embedder: string,
     vector: number[],
     limit: number,
+    db: Db = this.prisma,
   ): Promise<SimilarRow[]> {
     const where = exactScopeSql(scope);
-    return this.prisma.$queryRaw<SimilarRow[]>`
+    return db.$queryRaw<SimilarRow[]>`
       SELECT m.id, m.memory, 1 - (m.embedding <=> ${vectorLiteral(vector)}::vector) AS similarity
       FROM memories m
       WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${where}
@@ -91,11 +107,10 @@ export class MemoriesRepository {
     return rows.map((row) => row.input).reverse();
   }
 
-  /** Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). */
-  insert(projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
-    return this.transaction((tx) => this.insertIn(tx, projectId, items, context));
-  }
-
+  /**
+   * Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). Adds call it
+   * inside `inScopes`, after their duplicate check, so that parallel adds of a scope cannot both insert.
+   */
   async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
     if (items.length === 0) {
       return [];
@@ -284,6 +299,23 @@ export class MemoriesRepository {
 
   async counts(projectId: string): Promise<{ total: number }> {
     return { total: await this.prisma.memory.count({ where: { projectId } }) };
+  }
+
+  /**
+   * Runs `fn` in a transaction holding one advisory lock per scope, so that writers of a scope check for
+   * duplicates and insert one after another. Locks are taken in id order (no deadlock between two writers of
+   * the same scopes) and go with the commit.
+   */
+  inScopes<T>(projectId: string, scopes: Scope[], fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const ids = [...new Set(scopes.map((scope) => scopeLockId(projectId, scope)))].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
+    return this.transaction(async (tx) => {
+      for (const id of ids) {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${id.toString()}::bigint)`;
+      }
+      return fn(tx);
+    });
   }
 
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Memory, Prisma } from '@app/core';
 import { EntityType, Scope } from '../memory.types';
 
@@ -19,6 +20,20 @@ export function scopeColumns(scope: Scope) {
     appId: scope.appId ?? null,
     runId: scope.runId ?? null,
   };
+}
+
+/** A signed 64-bit advisory lock id for one scope of a project (exactly these entity ids). */
+export function scopeLockId(projectId: string, scope: Scope): bigint {
+  const columns = scopeColumns(scope);
+  const key = JSON.stringify([
+    'memory-scope',
+    projectId,
+    columns.userId,
+    columns.agentId,
+    columns.appId,
+    columns.runId,
+  ]);
+  return createHash('sha256').update(key).digest().readBigInt64BE(0);
 }
 
 export function scopeOf(row: Memory): Scope {

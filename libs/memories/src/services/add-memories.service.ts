@@ -4,12 +4,11 @@ import { AppError, ErrorCode } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
 import { toCatalog } from '../catalog';
-import { deterministicUuid } from '../ids';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
-import { IngestionService, resultItem } from './ingestion.service';
+import { IngestionService, resultItem, toNewMemory } from './ingestion.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
 
@@ -68,26 +67,20 @@ export class AddMemoriesService {
       ...new Set(request.messages.filter((message) => message.role !== 'system').map((message) => message.content)),
     ];
     const event = await this.events.create(projectId, 'ADD', request, 'RUNNING');
+    // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
     const stored = await this.memories.existingHashes(projectId, request.scope, texts.map(memoryHash));
     const fresh = texts.filter((text) => text.trim() && !stored.has(memoryHash(text)));
     const vectors = fresh.length > 0 ? await this.embedder.embed(fresh) : [];
-    const createdAt = request.timestamp ? new Date(request.timestamp * 1000) : new Date();
-    const rows = await this.memories.insert(
-      projectId,
-      fresh.map((text, index) => ({
-        id: deterministicUuid(event.id, String(index)),
-        memory: text,
-        hash: memoryHash(text),
-        scope: request.scope,
-        metadata: request.metadata,
-        immutable: request.immutable,
-        expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
-        createdAt,
-        sourceEventId: event.id,
-        embedding: vectors[index],
-      })),
-      { embedder: this.embedder.id, input: request.messages, eventId: event.id },
-    );
+    const context = { embedder: this.embedder.id, input: request.messages, eventId: event.id };
+    const scopes = fresh.length > 0 ? [request.scope] : [];
+    const rows = await this.memories.inScopes(projectId, scopes, async (tx) => {
+      const now = await this.memories.existingHashes(projectId, request.scope, fresh.map(memoryHash), tx);
+      const items = fresh
+        .map((text, index) => ({ text, hash: memoryHash(text), scope: request.scope, vector: vectors[index] }))
+        .filter((item) => !now.has(item.hash))
+        .map((item, index) => toNewMemory(event.id, index, request, item));
+      return this.memories.insertIn(tx, projectId, items, context);
+    });
     const results = rows.map((row) => resultItem(row, 'ADD'));
     if (rows.length > 0) {
       await this.queue.add(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatMessage, Embedder, EMBEDDER, ExtractedFact, LLM_PROVIDER, LlmProvider, UpdateDecision } from '@app/ai';
-import { formatTimestamp, Memory, Project } from '@app/core';
+import { formatTimestamp, Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
 import { deterministicUuid } from '../ids';
@@ -14,6 +14,8 @@ import { scopeOf } from '../repositories/memory-rows';
 const NEAR_DUPLICATE = 0.92;
 const CONTEXT_INPUTS = 10;
 const CONTEXT_MESSAGES = 20;
+
+type Tx = Prisma.TransactionClient;
 
 interface PlannedFact {
   fact: ExtractedFact;
@@ -90,26 +92,44 @@ export class IngestionService {
     }));
   }
 
-  /** v3: append new facts; exact and near duplicates of the same scope (stored or in this call) are dropped. */
-  private async applyAdditive(projectId: string, eventId: string, request: AddRequest, planned: PlannedFact[]) {
-    const already = await this.memories.bySourceEvent(projectId, eventId);
-    if (already.length > 0) {
-      // A previous run of this job committed its insert: report it instead of deduplicating against it.
-      return already.map((row) => resultItem(row, 'ADD'));
-    }
+  /**
+   * v3: append new facts; exact and near duplicates of the same scope (stored or in this call) are dropped.
+   * The check and the insert run under the scopes' locks: parallel adds and a re-delivered job see each other.
+   */
+  private applyAdditive(projectId: string, eventId: string, request: AddRequest, planned: PlannedFact[]) {
+    const context = { embedder: this.embedder.id, input: request.messages, eventId };
+    const scopes = planned.map((item) => item.scope);
+    return this.memories.inScopes(projectId, scopes, async (tx) => {
+      const already = await this.memories.bySourceEvent(projectId, eventId, tx);
+      if (already.length > 0) {
+        // A previous run of this job committed its insert: report it instead of deduplicating against it.
+        return inInsertOrder(eventId, already).map((row) => resultItem(row, 'ADD'));
+      }
+      const kept = await this.withoutDuplicates(tx, projectId, planned);
+      const rows = await this.memories.insertIn(
+        tx,
+        projectId,
+        kept.map((item, index) => toNewMemory(eventId, index, request, { ...item, text: item.fact.text })),
+        context,
+      );
+      return rows.map((row) => resultItem(row, 'ADD'));
+    });
+  }
+
+  private async withoutDuplicates(tx: Tx, projectId: string, planned: PlannedFact[]): Promise<PlannedFact[]> {
     // Exact duplicates (also those embedded by another embedder): one lookup per scope, not per fact.
     const storedByScope = new Map<string, Set<string>>();
     for (const item of planned) {
       const key = scopeKey(item.scope);
       if (!storedByScope.has(key)) {
         const hashes = planned.filter((other) => scopeKey(other.scope) === key).map((other) => other.hash);
-        storedByScope.set(key, await this.memories.existingHashes(projectId, item.scope, hashes));
+        storedByScope.set(key, await this.memories.existingHashes(projectId, item.scope, hashes, tx));
       }
     }
     const kept: PlannedFact[] = [];
     for (const item of planned) {
       const stored = storedByScope.get(scopeKey(item.scope))!;
-      const [closest] = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 1);
+      const [closest] = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 1, tx);
       const repeatsBatch = kept.some(
         (other) =>
           sameScope(other.scope, item.scope) &&
@@ -122,12 +142,7 @@ export class IngestionService {
         kept.push(item);
       }
     }
-    const rows = await this.memories.insert(
-      projectId,
-      kept.map((item, index) => this.newMemory(eventId, index, request, item)),
-      { embedder: this.embedder.id, input: request.messages, eventId },
-    );
-    return rows.map((row) => resultItem(row, 'ADD'));
+    return kept;
   }
 
   /** v1: each fact is compared with the most similar memories of its scope and ADDed, UPDATEd, DELETEd or dropped. */
@@ -143,7 +158,8 @@ export class IngestionService {
       decisions.push({ item, decision });
     }
     const context = { embedder: this.embedder.id, input: request.messages, eventId };
-    return this.memories.transaction(async (tx) => {
+    const scopes = planned.map((item) => item.scope);
+    return this.memories.inScopes(projectId, scopes, async (tx) => {
       const results: AddResultItem[] = [];
       for (const [index, { item, decision }] of decisions.entries()) {
         if (decision.event === 'UPDATE' || decision.event === 'DELETE' || decision.event === 'NOOP') {
@@ -170,33 +186,20 @@ export class IngestionService {
             continue;
           }
         }
-        const [row] = await this.memories.insertIn(
-          tx,
-          projectId,
-          [this.newMemory(eventId, index, request, item)],
-          context,
-        );
+        // Decided outside the lock: another add (or an earlier run of this job) may have stored the fact since.
+        const memory = toNewMemory(eventId, index, request, { ...item, text: item.fact.text });
+        const twin = await this.memories.findByHash(projectId, item.scope, item.hash, tx);
+        if (twin) {
+          results.push(resultItem(twin, twin.id === memory.id ? 'ADD' : 'NOOP'));
+          continue;
+        }
+        const [row] = await this.memories.insertIn(tx, projectId, [memory], context);
         if (row) {
           results.push(resultItem(row, 'ADD'));
         }
       }
       return results;
     });
-  }
-
-  private newMemory(eventId: string, index: number, request: AddRequest, item: PlannedFact): NewMemory {
-    return {
-      id: deterministicUuid(eventId, String(index)),
-      memory: item.fact.text,
-      hash: item.hash,
-      scope: item.scope,
-      metadata: request.metadata,
-      immutable: request.immutable,
-      expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
-      createdAt: request.timestamp ? new Date(request.timestamp * 1000) : new Date(),
-      sourceEventId: eventId,
-      embedding: item.vector,
-    };
   }
 
   private async context(projectId: string, scope: Scope): Promise<ChatMessage[]> {
@@ -243,6 +246,33 @@ function cosine(a: number[], b: number[]): number {
     dot += a[i] * b[i];
   }
   return dot;
+}
+
+/** An event's memories in the order its run inserted them (their ids derive from that position). */
+function inInsertOrder(eventId: string, rows: Memory[]): Memory[] {
+  const position = new Map(rows.map((_, index) => [deterministicUuid(eventId, String(index)), index]));
+  return [...rows].sort((a, b) => (position.get(a.id) ?? rows.length) - (position.get(b.id) ?? rows.length));
+}
+
+/** The row an add inserts; its id derives from the event, so a re-run recognises what it stored. */
+export function toNewMemory(
+  eventId: string,
+  index: number,
+  request: AddRequest,
+  item: { text: string; hash: string; scope: Scope; vector: number[] },
+): NewMemory {
+  return {
+    id: deterministicUuid(eventId, String(index)),
+    memory: item.text,
+    hash: item.hash,
+    scope: item.scope,
+    metadata: request.metadata,
+    immutable: request.immutable,
+    expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
+    createdAt: request.timestamp ? new Date(request.timestamp * 1000) : new Date(),
+    sourceEventId: eventId,
+    embedding: item.vector,
+  };
 }
 
 export function resultItem(row: Memory, event: AddResultItem['event']): AddResultItem {

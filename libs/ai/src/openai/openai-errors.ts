@@ -1,0 +1,24 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+
+/** Turns SDK errors into plain Errors whose message names the operation, the HTTP status and the provider's reason. */
+export function describeOpenAiError(what: string, error: unknown, timeoutMs: number): Error {
+  if (error instanceof APIConnectionTimeoutError) {
+    return new Error(`${what} timed out after ${timeoutMs} ms`, { cause: error });
+  }
+  if (error instanceof APIConnectionError) {
+    // Duck-typed: undici's errors may come from another realm (jest), where instanceof Error fails.
+    const reasons: string[] = [];
+    let cause = error.cause as { message?: unknown; cause?: unknown } | undefined;
+    for (; cause && typeof cause === 'object' && reasons.length < 3; cause = cause.cause as typeof cause) {
+      if (typeof cause.message === 'string' && cause.message && cause.message !== '{}') reasons.push(cause.message);
+    }
+    return new Error(`${what} could not reach the API: ${reasons.join(': ') || error.message}`, { cause: error });
+  }
+  if (error instanceof APIError) {
+    const body = error.error as { message?: unknown } | undefined;
+    const reason =
+      typeof body?.message === 'string' ? body.message : error.message.replace(/^\d{3}\s+/, '') || 'no details';
+    return new Error(`${what} failed with HTTP ${error.status}: ${reason}`, { cause: error });
+  }
+  return error instanceof Error ? error : new Error(`${what} failed: ${String(error)}`);
+}

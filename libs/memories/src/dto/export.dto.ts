@@ -1,0 +1,40 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Allow } from 'class-validator';
+
+/** Flat entity ids a client may send beside `filters` (Python `**kwargs`); ANDed into them (contract S-29). */
+class ExportEntityKwargsDto {
+  @ApiPropertyOptional({ description: 'ANDed into filters' }) @Allow() user_id?: unknown;
+  @ApiPropertyOptional() @Allow() agent_id?: unknown;
+  @ApiPropertyOptional() @Allow() app_id?: unknown;
+  @ApiPropertyOptional() @Allow() run_id?: unknown;
+}
+
+/** Body of `POST /v1/exports/` (contract 7.6); checked by the exports service for the exact error bodies. */
+export class CreateExportDto extends ExportEntityKwargsDto {
+  @ApiProperty({
+    description: 'JSON Schema of the object to produce (an object, or the same as JSON text)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @Allow()
+  schema: unknown;
+
+  @ApiProperty({
+    description: 'Entity filter, flat or AND/OR structured (filter language of contract section 10)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  @Allow()
+  filters?: unknown;
+
+  @ApiPropertyOptional({ description: 'Free text guiding the model that fills the schema' })
+  @Allow()
+  export_instructions?: unknown;
+}
+
+/** Body of `POST /v1/exports/get/` (contract 7.7): an id, or filters naming the same entity ids as the export's. */
+export class GetExportDto extends ExportEntityKwargsDto {
+  @ApiPropertyOptional({ format: 'uuid' }) @Allow() memory_export_id?: unknown;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @Allow() filters?: unknown;
+}

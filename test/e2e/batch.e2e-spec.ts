@@ -1,0 +1,209 @@
+import request from 'supertest';
+import { Role } from '@app/core';
+import { eventually } from '../utils/events';
+import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+
+describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/batch/)', () => {
+  let t: TestApp;
+  let a: Tenant;
+  let b: Tenant;
+  const as = (tenant: Tenant) => ({ Authorization: `Token ${tenant.key}` });
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: true });
+    a = await t.newTenant('batch-a');
+    b = await t.newTenant('batch-b');
+  });
+  afterAll(() => t.close());
+
+  /** Stores texts verbatim (infer=false) and returns their ids in order. */
+  async function seed(tenant: Tenant, texts: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
+    const ids: string[] = [];
+    for (const text of texts) {
+      const response = await request(t.http)
+        .post('/v3/memories/add/')
+        .set(as(tenant))
+        .send({ messages: text, user_id: 'batch-user', infer: false, ...extra })
+        .expect(200);
+      ids.push(response.body.results[0].id);
+    }
+    return ids;
+  }
+
+  const embeddingOf = async (id: string) =>
+    (await t.prisma.$queryRaw<{ e: string }[]>`SELECT embedding::text AS e FROM memories WHERE id = ${id}::uuid`)[0]?.e;
+
+  /** Everything a refused batch must leave untouched (after the worker has categorised the seeds). */
+  async function snapshot(projectId: string) {
+    await eventually(async () => {
+      const [{ pending }] = await t.prisma.$queryRaw<{ pending: number }[]>`
+        SELECT count(*)::int AS pending FROM memories
+        WHERE project_id = ${projectId}::uuid AND coalesce(cardinality(categories), 0) = 0`;
+      return pending === 0 ? true : undefined;
+    });
+    return {
+      memories: await t.prisma.memory.findMany({ where: { projectId }, orderBy: { id: 'asc' } }),
+      history: await t.prisma.memoryHistory.count({ where: { projectId } }),
+      outbox: await t.prisma.webhookOutbox.count({ where: { projectId } }),
+    };
+  }
+
+  it('updates texts and metadata in one go: history, webhooks, new vectors and categories', async () => {
+    const [first, second] = await seed(a, ['Likes green tea', 'Works at Initech']);
+    const before = await embeddingOf(first);
+    const response = await request(t.http)
+      .put('/v1/batch/')
+      .set(as(a))
+      .send({
+        memories: [
+          { memory_id: first, text: 'Likes black coffee' },
+          { memory_id: second, metadata: { team: 'platform' } },
+        ],
+      })
+      .expect(200);
+    expect(response.body).toEqual({ message: 'Successfully updated 2 memories' });
+
+    const rows = await t.prisma.memory.findMany({ where: { id: { in: [first, second] } } });
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(first)).toMatchObject({ memory: 'Likes black coffee' });
+    expect(byId.get(second)).toMatchObject({ memory: 'Works at Initech', metadata: { team: 'platform' } });
+    expect(await embeddingOf(first)).not.toEqual(before);
+    for (const id of [first, second]) {
+      const history = await request(t.http).get(`/v1/memories/${id}/history/`).set(as(a)).expect(200);
+      expect(history.body.map((entry: { event: string }) => entry.event)).toEqual(['ADD', 'UPDATE']);
+    }
+    const updates = await t.prisma.webhookOutbox.findMany({
+      where: { projectId: a.projectId, eventType: 'memory_update' },
+    });
+    expect(updates.map((row) => (row.payload as { event_details: { id: string } }).event_details.id).sort()).toEqual(
+      [first, second].sort(),
+    );
+    // The changed text is categorised again by the worker.
+    const categorised = await eventually(async () => {
+      const row = await t.prisma.memory.findUniqueOrThrow({ where: { id: first } });
+      return row.categories.length ? row.categories : undefined;
+    });
+    expect(categorised).toContain('food');
+  });
+
+  it('deletes in one go with history and webhooks; the alias accepts memory_ids', async () => {
+    const [one, two, three] = await seed(a, ['Has a cat', 'Owns a bike', 'Speaks Dutch']);
+    const response = await request(t.http)
+      .delete('/v1/batch')
+      .set(as(a))
+      .send({ memories: [{ memory_id: one }, { memory_id: two }] })
+      .expect(200);
+    expect(response.body).toEqual({ message: 'Successfully deleted 2 memories' });
+    expect(await t.prisma.memory.count({ where: { id: { in: [one, two] } } })).toBe(0);
+    const history = await request(t.http).get(`/v1/memories/${one}/history/`).set(as(a)).expect(200);
+    expect(history.body.map((entry: { event: string }) => entry.event)).toEqual(['ADD', 'DELETE']);
+    const deletes = await t.prisma.webhookOutbox.count({
+      where: { projectId: a.projectId, eventType: 'memory_delete' },
+    });
+    expect(deletes).toBe(2);
+
+    await request(t.http)
+      .delete('/v1/memories/batch/')
+      .set(as(a))
+      .send({ memory_ids: [{ memory_id: three }] })
+      .expect(200, { message: 'Successfully deleted 1 memories' });
+    expect(await t.prisma.memory.count({ where: { id: three } })).toBe(0);
+  });
+
+  it('updates through the alias and answers an empty list with a count of 0', async () => {
+    const [id] = await seed(a, ['Reads sci-fi']);
+    await request(t.http)
+      .put('/v1/memories/batch')
+      .set(as(a))
+      .send({ memories: [{ memory_id: id, text: 'Reads fantasy' }] })
+      .expect(200, { message: 'Successfully updated 1 memories' });
+    await request(t.http).put('/v1/batch/').set(as(a)).send({ memories: [] }).expect(200, {
+      message: 'Successfully updated 0 memories',
+    });
+    await request(t.http).delete('/v1/batch/').set(as(a)).send({ memories: [] }).expect(200, {
+      message: 'Successfully deleted 0 memories',
+    });
+  });
+
+  it('refuses the whole batch, changing nothing, on a foreign or unknown id, a bad id or an immutable memory', async () => {
+    const [mine] = await seed(a, ['Plays chess']);
+    const [theirs] = await seed(b, ['Plays go']);
+    const [locked] = await seed(a, ['Blood type is A+'], { immutable: true });
+    const before = await snapshot(a.projectId);
+    const theirsBefore = await snapshot(b.projectId);
+    const unknown = '00000000-0000-4000-8000-000000000000';
+
+    const cases: [string, 'put' | 'delete', unknown, Record<string, string>][] = [
+      [
+        'foreign id',
+        'put',
+        [
+          { memory_id: mine, text: 'x' },
+          { memory_id: theirs, text: 'y' },
+        ],
+        { error: `Memory not found: ${theirs}` },
+      ],
+      ['foreign id', 'delete', [{ memory_id: mine }, { memory_id: theirs }], { error: `Memory not found: ${theirs}` }],
+      [
+        'unknown id',
+        'delete',
+        [{ memory_id: mine }, { memory_id: unknown }],
+        { error: `Memory not found: ${unknown}` },
+      ],
+      [
+        'malformed id',
+        'put',
+        [
+          { memory_id: mine, text: 'x' },
+          { memory_id: 'nope', text: 'y' },
+        ],
+        { error: 'memory_id should be a valid UUID' },
+      ],
+      ['malformed id', 'delete', [{ memory_id: 42 }], { error: 'memory_id should be a valid UUID' }],
+      [
+        'immutable',
+        'put',
+        [
+          { memory_id: mine, text: 'x' },
+          { memory_id: locked, text: 'y' },
+        ],
+        { error: `Memory ${locked} is immutable and cannot be updated` },
+      ],
+      [
+        'no change',
+        'put',
+        [{ memory_id: mine }],
+        { error: `At least one of text or metadata is required (memory ${mine})` },
+      ],
+      ['bad text', 'put', [{ memory_id: mine, text: 7 }], { error: `text must be a string (memory ${mine})` }],
+      ['no list', 'put', undefined, { error: 'memories is required and must be a list' }],
+      ['no list', 'delete', { memory_id: mine }, { error: 'memories is required and must be a list' }],
+    ];
+    for (const [, method, memories, body] of cases) {
+      await request(t.http)[method]('/v1/batch/').set(as(a)).send({ memories }).expect(400, body);
+    }
+    expect(await snapshot(a.projectId)).toEqual(before);
+    expect(await snapshot(b.projectId)).toEqual(theirsBefore);
+  });
+
+  it('caps a batch at 1000 items with the exact messages', async () => {
+    const many = Array.from({ length: 1001 }, () => ({ memory_id: '00000000-0000-4000-8000-000000000000' }));
+    await request(t.http).put('/v1/batch/').set(as(a)).send({ memories: many }).expect(400, {
+      error: 'Maximum of 1000 memories can be updated in a single request',
+    });
+    await request(t.http).delete('/v1/batch/').set(as(a)).send({ memories: many }).expect(400, {
+      error: 'Maximum of 1000 memories can be deleted in a single request',
+    });
+  });
+
+  it('refuses READER keys', async () => {
+    const [id] = await seed(a, ['Enjoys opera']);
+    const reader = await t.newMember(a.projectId, Role.READER, 'batch-reader');
+    await request(t.http)
+      .delete('/v1/batch/')
+      .set(as(reader))
+      .send({ memories: [{ memory_id: id }] })
+      .expect(403, { detail: 'You do not have permission to perform this action.' });
+    expect(await t.prisma.memory.count({ where: { id } })).toBe(1);
+  });
+});
