@@ -85,7 +85,11 @@ export class BatchService {
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     await this.memories.transaction(async (tx) => {
       for (const update of updates) {
-        await this.memories.updateIn(tx, projectId, update.id, changeOf(update, embeddings.get(update)), context);
+        const change = changeOf(update, embeddings.get(update));
+        // Deleted since the check: the whole batch rolls back, as if the check had seen it.
+        if (!(await this.memories.updateIn(tx, projectId, update.id, change, context))) {
+          throw bad(`Memory not found: ${update.id}`);
+        }
       }
     });
     if (changed.length > 0) {
