@@ -112,7 +112,10 @@ export function cpuSampler(database: string) {
  * Waits (up to `maxSeconds`) until the whole machine is nearly idle: busy < `threshold` cores over a
  * 2 s window. Between runs the bench itself is idle, so what is left is other users' work.
  */
-export async function waitForQuiet(maxSeconds: number, threshold: number): Promise<{ waited_seconds: number; busy_cores: number }> {
+export async function waitForQuiet(
+  maxSeconds: number,
+  threshold: number,
+): Promise<{ waited_seconds: number; busy_cores: number }> {
   const started = Date.now();
   const cores = cpus().length;
   for (;;) {

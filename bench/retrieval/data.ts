@@ -16,7 +16,9 @@ const PEOPLE = (
   'Hana Ravi Priya Arjun Fatima Hassan Ingrid Lars Freya Mateo Valentina Diego Camila Tomas Elena Ivan Olga ' +
   'Dmitri Zoe Jack Grace Henry Alice Oscar Ruby Felix Clara Hugo Iris Victor Julia Marco Paola Kofi Amara Sven'
 ).split(' ');
-const RELATIONS = 'sister brother mother father cousin friend neighbour coworker partner son daughter uncle aunt'.split(' ');
+const RELATIONS = 'sister brother mother father cousin friend neighbour coworker partner son daughter uncle aunt'.split(
+  ' ',
+);
 const FOODS = (
   'ramen sushi tacos lasagna paella curry pho falafel dumplings risotto pizza burritos croissants pancakes ' +
   'goulash kimchi ceviche hummus pad_thai bibimbap moussaka empanadas gnocchi biryani shakshuka pierogi ' +
@@ -74,8 +76,14 @@ const TEMPLATES: Template[] = [
   ['hobbies', (p) => `Started ${p.pick(HOBBIES)} ${2 + p.int(20)} months ago and wants to try ${p.pick(HOBBIES)}`],
   ['travel', (p) => `Is planning a trip to ${p.pick(PLACES)} in ${p.pick(MONTHS)} ${2025 + p.int(3)}`],
   ['travel', (p) => `Visited ${p.pick(PLACES)} and ${p.pick(PLACES)} last ${p.pick(MONTHS)} with ${p.pick(PEOPLE)}`],
-  ['personal_details', (p) => `Was born in ${p.pick(PLACES)} in ${1950 + p.int(56)} and now lives in ${p.pick(PLACES)}`],
-  ['personal_details', (p) => `Is learning ${p.pick(LANGUAGES)} to talk with their ${p.pick(RELATIONS)} ${p.pick(PEOPLE)}`],
+  [
+    'personal_details',
+    (p) => `Was born in ${p.pick(PLACES)} in ${1950 + p.int(56)} and now lives in ${p.pick(PLACES)}`,
+  ],
+  [
+    'personal_details',
+    (p) => `Is learning ${p.pick(LANGUAGES)} to talk with their ${p.pick(RELATIONS)} ${p.pick(PEOPLE)}`,
+  ],
   ['sports', (p) => `Supports ${p.pick(SPORTS_TEAMS)} and plays five-a-side football on ${p.pick(DAYS)}s`],
   ['sports', (p) => `Runs ${3 + p.int(40)} km a week and is training for a race in ${p.pick(PLACES)}`],
   ['music', (p) => `Listens to ${p.pick(GENRES)} while ${p.pick(HOBBIES)} and plays the guitar`],
@@ -115,6 +123,16 @@ const QUERIES: ((p: Picker) => string)[] = [
   (p) => `music taste ${p.pick(GENRES)}`,
   (p) => `married in ${p.pick(PLACES)}`,
   (p) => `${p.pick(PEOPLE)} ${p.pick(HOBBIES)}`,
+];
+
+/** Most queries get one qualifier, so a scenario's 1000 request bodies rarely repeat a text. */
+const QUALIFIERS: ((p: Picker) => string)[] = [
+  (p) => ` with ${p.pick(PEOPLE)}`,
+  (p) => ` in ${p.pick(MONTHS)}`,
+  (p) => ` near ${p.pick(PLACES)}`,
+  (p) => ` since ${1990 + p.int(36)}`,
+  (p) => ` on ${p.pick(DAYS)}s`,
+  (p) => ` and ${p.pick(FOODS)}`,
 ];
 
 /** mulberry32: a tiny fast PRNG with a 32-bit state. */
@@ -160,7 +178,11 @@ export function syntheticRow(i: number, now: number): SyntheticRow {
 /** `count` query texts (deterministic for a seed), never empty. */
 export function queryTexts(count: number, seed: number): string[] {
   const p = rng(seed);
-  return Array.from({ length: count }, () => p.pick(QUERIES)(p));
+  return Array.from({ length: count }, () => {
+    const base = p.pick(QUERIES)(p);
+    const qualifier = p.int(5) ? p.pick(QUALIFIERS)(p) : '';
+    return base.endsWith('?') ? `${base.slice(0, -1)}${qualifier}?` : base + qualifier;
+  });
 }
 
 /** Random user ids for requests. */

@@ -50,7 +50,10 @@ async function main(): Promise<void> {
         method: 'POST',
         path: job.path,
         headers: { authorization: `Token ${job.key}`, 'content-type': 'application/json' },
-        setupRequest: (request: Record<string, unknown>) => ({ ...request, body: job.bodies[next++ % job.bodies.length] }),
+        setupRequest: (request: Record<string, unknown>) => ({
+          ...request,
+          body: job.bodies[next++ % job.bodies.length],
+        }),
         onResponse: (status: number, body: string) => {
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
           if (status < 200 || status >= 300) {

@@ -10,7 +10,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Pool } from 'pg';
 import { summarize } from '../lib';
 import type { LoadResult } from './load-http';
-import { choosePlan, estimateStatement, exactStatement, hnswStatement, planRows, QuerySpec, TABLE_ROWS_SQL } from './sql';
+import {
+  choosePlan,
+  estimateStatement,
+  exactStatement,
+  hnswStatement,
+  planRows,
+  QuerySpec,
+  TABLE_ROWS_SQL,
+} from './sql';
 
 export interface SqlJob {
   databaseUrl: string;

@@ -109,7 +109,12 @@ export async function measureRecall(
   try {
     for (const spec of specs) {
       const filters = apiFilters(spec);
-      const v3Hits = await post(`${baseUrl}/v3/memories/search/`, key, { query: spec.text, filters, top_k: TOP_K, threshold: 0 });
+      const v3Hits = await post(`${baseUrl}/v3/memories/search/`, key, {
+        query: spec.text,
+        filters,
+        top_k: TOP_K,
+        threshold: 0,
+      });
       const v2Hits = await post(`${baseUrl}/v2/memories/search/`, key, {
         query: spec.text,
         filters,
@@ -133,7 +138,9 @@ export async function measureRecall(
       v2.push(tieAware(v2Hits));
       v2Strict.push(strict(v2Hits));
       const v2Ids = new Set(v2Hits.map((hit) => hit.id));
-      overlap.push(v3Hits.filter((hit) => v2Ids.has(hit.id)).length / Math.max(1, Math.min(v3Hits.length, v2Hits.length)));
+      overlap.push(
+        v3Hits.filter((hit) => v2Ids.has(hit.id)).length / Math.max(1, Math.min(v3Hits.length, v2Hits.length)),
+      );
       shortV3 += v3Hits.length < k ? 1 : 0;
       shortV2 += v2Hits.length < k ? 1 : 0;
 

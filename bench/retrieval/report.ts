@@ -16,7 +16,8 @@ export async function machineInfo(databaseUrl: string) {
   try {
     const setting = async (name: string) => (await pool.query(`SHOW ${name}`)).rows[0][name] as string;
     const version = (await pool.query('SELECT version()')).rows[0].version as string;
-    const vector = (await pool.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).rows[0]?.extversion;
+    const vector = (await pool.query("SELECT extversion FROM pg_extension WHERE extname = 'vector'")).rows[0]
+      ?.extversion;
     return {
       cores: cpus().length,
       cpu: cpus()[0]?.model,
@@ -28,7 +29,8 @@ export async function machineInfo(databaseUrl: string) {
       work_mem: await setting('work_mem'),
       effective_cache_size: await setting('effective_cache_size'),
       max_parallel_workers_per_gather: await setting('max_parallel_workers_per_gather'),
-      autocannon: (JSON.parse(readFileSync(require.resolve('autocannon/package.json'), 'utf8')) as { version: string }).version,
+      autocannon: (JSON.parse(readFileSync(require.resolve('autocannon/package.json'), 'utf8')) as { version: string })
+        .version,
     };
   } finally {
     await pool.end();
@@ -53,7 +55,12 @@ export interface MemorySample {
 
 /** Samples, once a second, the API's RSS and the bench database's client backends (RSS counts shared buffers they touched; PSS shares them out). */
 export function memorySampler(pool: Pool, database: string, apiPid: number) {
-  const sample: MemorySample = { api_rss_mib_max: 0, pg_backends: 0, pg_backend_rss_mib_max: 0, pg_backends_pss_mib_sum_max: 0 };
+  const sample: MemorySample = {
+    api_rss_mib_max: 0,
+    pg_backends: 0,
+    pg_backend_rss_mib_max: 0,
+    pg_backends_pss_mib_sum_max: 0,
+  };
   const tick = async () => {
     sample.api_rss_mib_max = Math.max(sample.api_rss_mib_max, rssMiB(apiPid));
     const { rows } = await pool.query<{ pid: number }>(
@@ -132,7 +139,9 @@ export function ratios(api: LoadResult, raw: LoadResult) {
 }
 
 export function printTables(size: number, connections: number, results: ScenarioResult[]): void {
-  console.log(`\n=== ${size.toLocaleString('en')} memories: ${connections} connections (API = HTTP via autocannon, raw = pg Pool) ===`);
+  console.log(
+    `\n=== ${size.toLocaleString('en')} memories: ${connections} connections (API = HTTP via autocannon, raw = pg Pool) ===`,
+  );
   console.log(`latency ms; x = API/raw; 'other CPU' = cores used by processes outside the bench (API run/raw run)`);
   console.table(
     results.map((r) => ({

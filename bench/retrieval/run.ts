@@ -26,7 +26,16 @@ import { CpuShare, cpuSampler, waitForQuiet } from './cpu';
 import { measureRecall } from './recall';
 import { machineInfo, memorySampler, printTables, ratios, runChild, ScenarioResult, tempBytes } from './report';
 import { grow, GrowthResult, projectOfKey } from './seed';
-import { apiFilters, DIMENSIONS, EXACT_FACTOR, QuerySpec, SCENARIO_LABELS, SCENARIOS, ScenarioName, TOP_K } from './sql';
+import {
+  apiFilters,
+  DIMENSIONS,
+  EXACT_FACTOR,
+  QuerySpec,
+  SCENARIO_LABELS,
+  SCENARIOS,
+  ScenarioName,
+  TOP_K,
+} from './sql';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -49,7 +58,7 @@ const MAX_OTHER = Number(option('max-other', '0.3'));
 const ATTEMPTS = Number(option('attempts', '2'));
 const PORT = option('port', '8766');
 const SPECS_PER_SCENARIO = 1000;
-const EF_SEARCH = 100;
+const EF_SEARCH = 400;
 const KEY = 'm0-bench-retrieval-key-000000000000000000000';
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mem0_bench_retrieval';
 
@@ -175,7 +184,9 @@ async function measureScenario(
   const measured = async <T extends LoadResult>(run: () => Promise<T>) => {
     let best = await once(run, 1);
     for (let attempt = 2; attempt <= ATTEMPTS && best.cpu.other_cores > MAX_OTHER; attempt++) {
-      console.log(`    other processes used ${best.cpu.other_cores} cores during the run: retrying (${attempt}/${ATTEMPTS})`);
+      console.log(
+        `    other processes used ${best.cpu.other_cores} cores during the run: retrying (${attempt}/${ATTEMPTS})`,
+      );
       const next = await once(run, attempt);
       if (next.cpu.other_cores < best.cpu.other_cores) best = next;
     }
@@ -289,7 +300,9 @@ async function main(): Promise<void> {
       await smokeTest(server.baseUrl, specs);
       phase = Date.now();
       for (const scenario of SCENARIOS) {
-        results.push(await measureScenario(server.baseUrl, projectId, server.pids[0], monitor, scenario, specs[scenario]));
+        results.push(
+          await measureScenario(server.baseUrl, projectId, server.pids[0], monitor, scenario, specs[scenario]),
+        );
       }
       wall.load = seconds(phase);
       phase = Date.now();

@@ -35,7 +35,8 @@ interface Built {
 /** Batches of [from, to) built by worker threads, yielded as they complete (order does not matter). */
 async function* batches(from: number, to: number, now: number): AsyncGenerator<Built> {
   const requests: BatchRequest[] = [];
-  for (let start = from; start < to; start += BATCH) requests.push({ from: start, to: Math.min(to, start + BATCH), now });
+  for (let start = from; start < to; start += BATCH)
+    requests.push({ from: start, to: Math.min(to, start + BATCH), now });
   // Worker threads do not inherit tsx's loader: register its CommonJS hook first.
   const source = `require('tsx/cjs'); require(${JSON.stringify(join(__dirname, 'seed-worker.ts'))});`;
   const workers = Array.from({ length: WORKERS }, () => new Worker(source, { eval: true }));
@@ -80,7 +81,13 @@ const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 
 /** Grows the project's memories from `from` to `to` rows (row i is deterministic, see data.ts). */
-export async function grow(databaseUrl: string, projectId: string, from: number, to: number, now: number): Promise<GrowthResult> {
+export async function grow(
+  databaseUrl: string,
+  projectId: string,
+  from: number,
+  to: number,
+  now: number,
+): Promise<GrowthResult> {
   const pool = new Pool({ connectionString: databaseUrl, max: IN_FLIGHT + 1, options: '-c synchronous_commit=off' });
   const notices: string[] = [];
   pool.on('connect', (client) => client.on('notice', (notice) => notices.push(notice.message ?? String(notice))));
@@ -150,7 +157,9 @@ export async function projectOfKey(databaseUrl: string, key: string): Promise<st
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   try {
     const hash = createHash('sha256').update(key).digest('hex');
-    const { rows } = await pool.query<{ project_id: string }>('SELECT project_id FROM api_keys WHERE key_hash = $1', [hash]);
+    const { rows } = await pool.query<{ project_id: string }>('SELECT project_id FROM api_keys WHERE key_hash = $1', [
+      hash,
+    ]);
     if (rows.length !== 1) {
       throw new Error(`bootstrap key not found in api_keys (${rows.length} rows)`);
     }

@@ -71,11 +71,19 @@ function filterSql(sql: Sql, spec: QuerySpec): void {
       sql.raw('m.user_id IS NOT NULL');
       return;
     case 'metadata':
-      sql.raw('(m.user_id IS NOT NULL AND m.metadata @> ').param(JSON.stringify({ bucket: spec.bucket }), '::jsonb').raw(')');
+      sql
+        .raw('(m.user_id IS NOT NULL AND m.metadata @> ')
+        .param(JSON.stringify({ bucket: spec.bucket }), '::jsonb')
+        .raw(')');
       return;
     case 'or3':
       sql.raw('(');
-      spec.users.forEach((user, i) => sql.raw(i ? ' OR ' : '').raw('m.user_id = ').param(user, '::text'));
+      spec.users.forEach((user, i) =>
+        sql
+          .raw(i ? ' OR ' : '')
+          .raw('m.user_id = ')
+          .param(user, '::text'),
+      );
       sql.raw(')');
       return;
     case 'user':
@@ -128,7 +136,8 @@ export function planRows(rows: { 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } 
 }
 
 /** The planner's size of the whole memories table (the server caches it for a minute). */
-export const TABLE_ROWS_SQL = "SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'memories'::regclass";
+export const TABLE_ROWS_SQL =
+  "SELECT greatest(reltuples, 0)::float8 AS rows FROM pg_class WHERE oid = 'memories'::regclass";
 
 /** SEARCH_EXACT_FACTOR (server default 600; the bench passes it to the server explicitly). */
 export const EXACT_FACTOR = 600;
@@ -139,31 +148,32 @@ export function choosePlan(estimate: number, tableRows: number, factor = EXACT_F
 }
 
 function keywordSql(sql: Sql, spec: QuerySpec): void {
-  sql.raw(", ts_rank_cd(to_tsvector('simple', m.memory), plainto_tsquery('simple', ").param(spec.text).raw('), 32)');
+  sql.raw("SELECT m.*, ts_rank_cd(to_tsvector('simple', m.memory), plainto_tsquery('simple', ").param(spec.text);
+  sql.raw('), 32) AS keyword FROM (');
 }
 
-/** The server's exact path: a MATERIALIZED CTE of the filtered rows, ranked by distance. */
+/** The server's exact path: a top-N sort of the filtered rows by plain distance; text rank on the survivors. */
 export function exactStatement(projectId: string, spec: QuerySpec, limit = POOL): Statement {
-  const sql = new Sql().raw('WITH candidates AS MATERIALIZED (SELECT m.id, m.embedding FROM memories m WHERE ');
-  whereSql(sql, projectId, spec);
-  sql.raw('), nearest AS (SELECT c.id, c.embedding <=> ').param(spec.vector, '::vector');
-  sql.raw(' AS distance FROM candidates c ORDER BY distance LIMIT ').param(limit);
-  sql.raw(`) SELECT ${MEMORY_COLUMNS}, 1 - n.distance AS similarity`);
+  const sql = new Sql();
   keywordSql(sql, spec);
-  sql.raw(' AS keyword FROM nearest n JOIN memories m ON m.id = n.id ORDER BY n.distance');
+  sql.raw(`SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> `).param(spec.vector, '::vector');
+  sql.raw(') AS similarity FROM memories m WHERE ');
+  whereSql(sql, projectId, spec);
+  sql.raw(' ORDER BY m.embedding <=> ').param(spec.vector, '::vector').raw(' LIMIT ').param(limit);
+  sql.raw(') m ORDER BY similarity DESC');
   return sql;
 }
 
 /** The server's HNSW path: ORDER BY the indexed expression, then re-sorted (relaxed order). */
 export function hnswStatement(projectId: string, spec: QuerySpec, limit = POOL): Statement {
   const cast = `::vector(${DIMENSIONS})`;
-  const sql = new Sql().raw(`SELECT * FROM (SELECT ${MEMORY_COLUMNS}, 1 - ((m.embedding${cast}) <=> `);
-  sql.param(spec.vector, cast).raw(') AS similarity');
+  const sql = new Sql();
   keywordSql(sql, spec);
-  sql.raw(' AS keyword FROM memories m WHERE ');
+  sql.raw(`SELECT ${MEMORY_COLUMNS}, 1 - ((m.embedding${cast}) <=> `);
+  sql.param(spec.vector, cast).raw(') AS similarity FROM memories m WHERE ');
   whereSql(sql, projectId, spec);
   sql.raw(` ORDER BY (m.embedding${cast}) <=> `).param(spec.vector, cast).raw(' LIMIT ').param(limit);
-  sql.raw(') nearest ORDER BY similarity DESC');
+  sql.raw(') m ORDER BY similarity DESC');
   return sql;
 }
 

@@ -141,7 +141,7 @@ export class EnvDto {
   @IsInt()
   @Min(10)
   @Max(1000)
-  SEARCH_EF_SEARCH: number = 100;
+  SEARCH_EF_SEARCH: number = 400;
 
   /** How long an `Idempotency-Key` remembers its response. */
   @IsInt()

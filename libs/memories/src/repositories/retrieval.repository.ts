@@ -115,29 +115,26 @@ export class RetrievalRepository {
     const vector = vectorLiteral(query.vector);
     const keyword = Prisma.sql`ts_rank_cd(to_tsvector('simple', m.memory), plainto_tsquery('simple', ${query.text}), 32)`;
     if (plan === 'exact') {
+      // The plain (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N):
+      // this is a top-N sort over the filtered rows; the text rank is computed for the survivors only.
       const rows = await this.prisma.$queryRaw<ScoredRow[]>`
-        WITH candidates AS MATERIALIZED (SELECT m.id, m.embedding FROM memories m WHERE ${where}),
-        nearest AS (
-          SELECT c.id, c.embedding <=> ${vector}::vector AS distance FROM candidates c
-          ORDER BY distance LIMIT ${query.limit}
-        )
-        SELECT ${MEMORY_COLUMNS}, 1 - n.distance AS similarity, ${keyword} AS keyword
-        FROM nearest n JOIN memories m ON m.id = n.id ORDER BY n.distance`;
+        SELECT m.*, ${keyword} AS keyword FROM (
+          SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity
+          FROM memories m WHERE ${where}
+          ORDER BY m.embedding <=> ${vector}::vector LIMIT ${query.limit}
+        ) m ORDER BY similarity DESC`;
       return { plan, rows };
     }
     const dims = Prisma.raw(String(query.vector.length));
     // Relaxed-order iterative scans may return neighbours slightly out of order: sort again.
     const rows = await this.prisma.$queryRaw<ScoredRow[]>`
-      SELECT * FROM (
-        SELECT ${MEMORY_COLUMNS}, 1 - ((m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})) AS similarity,
-          ${keyword} AS keyword
+      SELECT m.*, ${keyword} AS keyword FROM (
+        SELECT ${MEMORY_COLUMNS}, 1 - ((m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})) AS similarity
         FROM memories m WHERE ${where}
         ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.limit}
-      ) nearest ORDER BY similarity DESC`;
+      ) m ORDER BY similarity DESC`;
     return { plan, rows };
   }
-
-  /** Matching rows without vector ranking (metadata-only search), newest first. */
 
   /**
    * An exact scan costs in proportion to the rows the filter keeps (n); an HNSW walk in proportion
