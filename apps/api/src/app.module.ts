@@ -19,6 +19,10 @@ import { ExceptionsFilter } from './common/exception.filter';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { RateLimitGuard } from './common/rate-limit.guard';
 import { RequestValidationPipe, ValidationShapeInterceptor } from './common/validation';
+import { CompatHealthController } from './compat/health.controller';
+import { MEMORY_SERVICE_CONTROLLERS } from './compat/memory-service';
+import { MEMORY_SYSTEM_CONTROLLERS } from './compat/memory-system';
+import { OSS_CONTROLLERS } from './compat/oss';
 import { HealthController } from './health/health.controller';
 import { AddMemoriesController } from './memories/add-memories.controller';
 import { BatchController } from './memories/batch.controller';
@@ -35,8 +39,6 @@ import { PingController } from './ping/ping.controller';
 import { StartupService } from './startup.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
-const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
-
 @Module({
   imports: [
     CoreModule,
@@ -52,11 +54,11 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
       useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: RATE_LIMIT_CLASSES.map((name) => ({
-          name,
-          ttl: config.env.RATE_LIMIT_WINDOW_SECONDS * 1000,
-          limit: config.rateLimit(name),
-          skipIf: (context) => (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== name,
+        throttlers: config.rateLimitRules.map((rule) => ({
+          name: rule.name,
+          ttl: rule.ttlMs,
+          limit: rule.limit,
+          skipIf: (context) => (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== rule.routeClass,
         })),
         storage: new ThrottlerStorageRedisService(redis),
       }),
@@ -77,6 +79,10 @@ const RATE_LIMIT_CLASSES: RateLimitClass[] = ['default', 'add', 'search'];
     WebhooksController,
     BatchController,
     ExportsController,
+    CompatHealthController,
+    ...OSS_CONTROLLERS,
+    ...MEMORY_SERVICE_CONTROLLERS,
+    ...MEMORY_SYSTEM_CONTROLLERS,
   ],
   providers: [
     ApiKeyStrategy,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +7,7 @@ import { FastifyError, FastifyInstance } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig } from '@app/core';
 import { registerIdempotencyHook } from './common/idempotency.interceptor';
+import { rewriteSurfaceUrl } from './compat/surfaces';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
@@ -20,6 +22,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // Request ids: the caller's X-Request-Id when sane, else a UUID; echoed back and logged.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // The self-hosted servers' surfaces chosen by header or Bearer auth (README, "Coming from another mem0 server").
+    rewriteUrl: (request: IncomingMessage) => rewriteSurfaceUrl(request),
   });
 }
 

@@ -11,6 +11,8 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+export const emptyUsage = (): TokenUsage => ({ llmCalls: 0, inputTokens: 0, outputTokens: 0 });
+
 export interface ExtractionRequest {
   /** The new turns to extract facts from. */
   messages: ChatMessage[];
@@ -51,6 +53,8 @@ export interface UpdateRequest {
   /** Memories of the same scope most similar to the fact, best first. */
   similar: SimilarMemory[];
   instructions?: string | null;
+  /** Where this call's tokens are added (the add reports its LLM usage). */
+  usage?: TokenUsage;
 }
 
 /** The legacy (v1) pipeline's decision for one fact. */

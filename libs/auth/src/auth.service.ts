@@ -32,6 +32,25 @@ export class AuthService {
   }
 
   /**
+   * A keyless request on a surface whose server has no auth, when COMPAT_ANONYMOUS_ACCESS allows it:
+   * the configured project, as its owner (the self-hosted servers had no roles at all).
+   */
+  async anonymous(projectId: string): Promise<AuthContext> {
+    const actor = await this.projects.anonymousActor(projectId);
+    if (!actor) {
+      throw AppError.detail(ErrorCode.Unauthenticated, CREDENTIALS_MISSING);
+    }
+    return {
+      keyId: `anonymous:${projectId}`,
+      userId: actor.userId,
+      userEmail: actor.email,
+      orgId: actor.orgId,
+      projectId,
+      role: Role.OWNER,
+    };
+  }
+
+  /**
    * Contract 2.3: old clients send `org_id` + `project_id`; they select another project only when
    * the key's user is a member of it (403 otherwise, 404 for unknown ids). One of the two alone,
    * or empty values, leave the key's default project in force.

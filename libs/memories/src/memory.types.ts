@@ -38,6 +38,11 @@ export interface AddRequest {
   includes: string | null;
   excludes: string | null;
   customPrompt: string | null;
+  /**
+   * Every fact keeps every id the caller gave (the self-hosted servers' behaviour); otherwise facts
+   * are attributed by speaker: user-stated to user_id, assistant-stated to agent_id.
+   */
+  wholeScope?: boolean;
 }
 
 /** A result item of an add event (contract 3.3). */

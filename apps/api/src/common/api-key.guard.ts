@@ -1,12 +1,13 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
-import { AuthContext, AuthService } from '@app/auth';
-import { AppError, ErrorCode, PERMISSION_DENIED, Role } from '@app/core';
+import { AuthContext, AuthService, extractApiKey } from '@app/auth';
+import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, Role } from '@app/core';
 import { API_KEY_STRATEGY } from './api-key.strategy';
-import { IGNORE_TENANT_PARAMS, PUBLIC_ROUTE, routeMetadata, WRITES } from './decorators';
+import { ALLOW_ANONYMOUS, IGNORE_TENANT_PARAMS, PUBLIC_ROUTE, routeMetadata, WRITES } from './decorators';
 
 interface TenantRequest {
   user: AuthContext;
+  headers: Record<string, string | string[] | undefined>;
   query?: Record<string, unknown>;
   body?: unknown;
 }
@@ -14,7 +15,10 @@ interface TenantRequest {
 /** Global guard: every route but @Public() ones needs a valid key; then applies contract 2.3. */
 @Injectable()
 export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
-  constructor(private readonly auth: AuthService) {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
@@ -22,8 +26,13 @@ export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
     if (routeMetadata<boolean>(context, PUBLIC_ROUTE)) {
       return true;
     }
-    await super.canActivate(context);
     const request = context.switchToHttp().getRequest<TenantRequest>();
+    const anonymousProject = this.anonymousProject(context, request);
+    if (anonymousProject) {
+      request.user = await this.auth.anonymous(anonymousProject);
+    } else {
+      await super.canActivate(context);
+    }
     if (!routeMetadata<boolean>(context, IGNORE_TENANT_PARAMS)) {
       const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
       const orgId = request.query?.org_id ?? body.org_id;
@@ -34,6 +43,13 @@ export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
       throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
     }
     return true;
+  }
+
+  /** The default project a keyless request runs in, when its route and the configuration allow it. */
+  private anonymousProject(context: ExecutionContext, request: TenantRequest): string | null {
+    const { COMPAT_ANONYMOUS_ACCESS, COMPAT_DEFAULT_PROJECT_ID } = this.config.env;
+    const allowed = COMPAT_ANONYMOUS_ACCESS && COMPAT_DEFAULT_PROJECT_ID && routeMetadata(context, ALLOW_ANONYMOUS);
+    return allowed && extractApiKey(request.headers) === null ? COMPAT_DEFAULT_PROJECT_ID! : null;
   }
 
   handleRequest<TUser = AuthContext>(error: unknown, user: TUser): TUser {

@@ -13,6 +13,13 @@ export const READS_ONLY = 'mem0:reads-only';
 /** No API key needed (health, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
+/**
+ * A route of a self-hosted server that had no auth: without credentials it runs in the configured
+ * default project when COMPAT_ANONYMOUS_ACCESS is on (else the usual 401).
+ */
+export const ALLOW_ANONYMOUS = 'mem0:allow-anonymous';
+export const AllowAnonymous = () => SetMetadata(ALLOW_ANONYMOUS, true);
+
 /** Routes whose tenant comes from the path: `org_id`/`project_id` in query or body are not a tenant switch. */
 export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
 

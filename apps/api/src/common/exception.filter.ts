@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode, NOT_FOUND } from '@app/core';
+import { SchemaValidationError } from '../compat/request-schema';
+import { renderForSurface } from '../compat/surface-errors';
+import { errorStyleOf } from '../compat/surfaces';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: HttpStatus.BAD_REQUEST,
@@ -14,7 +17,10 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-/** Every error leaves as JSON in the contract's shapes; unknown ones as a 500 with an `error_id`. */
+/**
+ * Every error leaves as JSON in the contract's shapes (each self-hosted surface in its own);
+ * unknown ones as a 500 with an `error_id`.
+ */
 @Catch()
 export class ExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
@@ -23,9 +29,10 @@ export class ExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    const { status, body } = this.render(exception, request);
+    const style = errorStyleOf(request.url);
+    const { status, body } = renderForSurface(style, exception, this.render(exception, request));
     if (status === HttpStatus.UNAUTHORIZED) {
-      reply.header('WWW-Authenticate', 'Token');
+      reply.header('WWW-Authenticate', style === 'platform' ? 'Token' : 'Bearer');
     }
     void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body);
   }
@@ -33,6 +40,9 @@ export class ExceptionsFilter implements ExceptionFilter {
   private render(exception: unknown, request: FastifyRequest): { status: number; body: unknown } {
     if (exception instanceof AppError) {
       return { status: STATUS[exception.code], body: exception.body };
+    }
+    if (exception instanceof SchemaValidationError) {
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { detail: exception.problems } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -2,6 +2,7 @@ import OpenAI, { APIError } from 'openai';
 import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import {
   CategorizeRequest,
+  emptyUsage,
   ExtractedFact,
   ExtractionRequest,
   ExtractionResult,
@@ -94,7 +95,7 @@ export class OpenAiLlmProvider implements LlmProvider {
 
   async decideUpdate(request: UpdateRequest): Promise<UpdateDecision> {
     if (request.similar.length === 0) return { event: 'ADD', text: request.fact };
-    return this.completeJson('update decision', buildUpdatePrompt(request), emptyUsage(), (value) =>
+    return this.completeJson('update decision', buildUpdatePrompt(request), request.usage ?? emptyUsage(), (value) =>
       parseDecision(value, request),
     );
   }
@@ -227,9 +228,6 @@ export class OpenAiLlmProvider implements LlmProvider {
   }
 }
 
-function emptyUsage(): TokenUsage {
-  return { llmCalls: 0, inputTokens: 0, outputTokens: 0 };
-}
 
 function truncate(content: string | null): string {
   if (content === null) return '(no content)';

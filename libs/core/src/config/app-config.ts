@@ -1,6 +1,18 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
 
 // Reads the raw string: implicit conversion would already have turned "false" into `true`.
 const toBool = ({ key, obj }: { key: string; obj: Record<string, unknown> }) => {
@@ -184,9 +196,39 @@ export class EnvDto {
   @Min(20)
   @Max(60000)
   WEBHOOK_DISPATCH_INTERVAL_MS: number = 250;
+
+  /**
+   * Requests without credentials on the routes of the self-hosted servers that have no auth (the OSS
+   * REST server and the Memory Service) run in COMPAT_DEFAULT_PROJECT_ID as its owner. Off: 401.
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  COMPAT_ANONYMOUS_ACCESS: boolean = false;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUUID()
+  COMPAT_DEFAULT_PROJECT_ID?: string = undefined;
+
+  /** The Mem0 Memory System surface's own limits: per minute, and a burst cap per 10 seconds. */
+  @IsInt()
+  @Min(1)
+  MEMORY_SYSTEM_RATE_LIMIT: number = 100;
+
+  @IsInt()
+  @Min(1)
+  MEMORY_SYSTEM_RATE_LIMIT_BURST: number = 20;
 }
 
-export type RateLimitClass = 'default' | 'add' | 'search';
+export type RateLimitClass = 'default' | 'add' | 'search' | 'memory-system';
+
+/** One counter of a route class: a class may have several (a per-minute limit and a burst cap). */
+export interface RateLimitRule {
+  name: string;
+  routeClass: RateLimitClass;
+  ttlMs: number;
+  limit: number;
+}
 export type AiProviderKind = 'openai' | 'offline';
 
 /** The validated, typed configuration; inject it anywhere (tests override the provider). */
@@ -206,13 +248,33 @@ export class AppConfig {
     return resolveProvider(this.env.EMBEDDER_PROVIDER, this.env.OPENAI_API_KEY);
   }
 
-  rateLimit(kind: RateLimitClass): number {
-    const limits: Record<RateLimitClass, number> = {
+  rateLimit(kind: Exclude<RateLimitClass, 'memory-system'>): number {
+    const limits = {
       default: this.env.RATE_LIMIT_DEFAULT,
       add: this.env.RATE_LIMIT_ADD,
       search: this.env.RATE_LIMIT_SEARCH,
     };
     return limits[kind];
+  }
+
+  /** Every counter; the burst cap comes first so the per-minute one sets the reported headers. */
+  get rateLimitRules(): RateLimitRule[] {
+    const window = this.env.RATE_LIMIT_WINDOW_SECONDS * 1000;
+    return [
+      ...(['default', 'add', 'search'] as const).map((name) => ({
+        name,
+        routeClass: name,
+        ttlMs: window,
+        limit: this.rateLimit(name),
+      })),
+      {
+        name: 'memory-system-burst',
+        routeClass: 'memory-system',
+        ttlMs: 10_000,
+        limit: this.env.MEMORY_SYSTEM_RATE_LIMIT_BURST,
+      },
+      { name: 'memory-system', routeClass: 'memory-system', ttlMs: 60_000, limit: this.env.MEMORY_SYSTEM_RATE_LIMIT },
+    ];
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatMessage, Embedder, EMBEDDER } from '@app/ai';
+import { ChatMessage, Embedder, EMBEDDER, emptyUsage, TokenUsage } from '@app/ai';
 import { AppError, ErrorCode } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
@@ -20,7 +20,11 @@ export function invalidAdd(reason: string): AppError {
 }
 
 export type AddOutcome =
-  { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[] };
+  | { kind: 'queued'; eventId: string }
+  | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
+
+/** What a self-hosted surface adds to a platform add request. */
+export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>>;
 
 /** The HTTP side of adding memories: validate, record the event, then queue it, run it inline, or store verbatim. */
 @Injectable()
@@ -33,8 +37,14 @@ export class AddMemoriesService {
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
-  async add(projectId: string, dto: AddMemoriesDto, pipeline: 'v3' | 'v1', inline: boolean): Promise<AddOutcome> {
-    const request = toAddRequest(dto, pipeline);
+  async add(
+    projectId: string,
+    dto: AddMemoriesDto,
+    pipeline: 'v3' | 'v1',
+    inline: boolean,
+    options: AddOptions = {},
+  ): Promise<AddOutcome> {
+    const request = { ...toAddRequest(dto, pipeline), ...options };
     if (!request.infer) {
       return this.storeVerbatim(projectId, request);
     }
@@ -58,7 +68,8 @@ export class AddMemoriesService {
       return { kind: 'queued', eventId: event.id };
     }
     const done = await this.events.find(projectId, event.id);
-    return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [] };
+    const usage = (done?.metadata as { token_usage?: TokenUsage } | null)?.token_usage ?? emptyUsage();
+    return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
   }
 
   /** infer=false (contract 4.5): each non-system message stored as is, synchronously. */
@@ -92,7 +103,7 @@ export class AddMemoriesService {
       );
     }
     await this.events.finish(projectId, event.id, { status: 'SUCCEEDED', results });
-    return { kind: 'done', eventId: event.id, results };
+    return { kind: 'done', eventId: event.id, results, usage: emptyUsage() };
   }
 }
 

@@ -31,6 +31,20 @@ export class DeletionService {
       return JobStatus.Skipped;
     }
     const selector = event.payload as unknown as DeleteSelector;
+    const { deleted, results } = await this.deleteNow(projectId, selector, eventId);
+    await this.events.finish(projectId, eventId, {
+      status: 'SUCCEEDED',
+      results,
+      metadata: { deleted_count: deleted },
+    });
+    return JobStatus.Success;
+  }
+
+  /**
+   * Deletes what the selector matches (an empty scope: the whole project) now, a batch per transaction;
+   * answers how many went and the first of them.
+   */
+  async deleteNow(projectId: string, selector: DeleteSelector, eventId?: string) {
     const results: { id: string; event: 'DELETE'; memory: string }[] = [];
     let deleted = 0;
     for (;;) {
@@ -49,11 +63,6 @@ export class DeletionService {
     if (selector.entity) {
       await this.entities.delete(projectId, selector.entity.type, selector.entity.name);
     }
-    await this.events.finish(projectId, eventId, {
-      status: 'SUCCEEDED',
-      results,
-      metadata: { deleted_count: deleted },
-    });
-    return JobStatus.Success;
+    return { deleted, results };
   }
 }

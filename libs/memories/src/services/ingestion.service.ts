@@ -1,5 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatMessage, Embedder, EMBEDDER, ExtractedFact, LLM_PROVIDER, LlmProvider, UpdateDecision } from '@app/ai';
+import {
+  ChatMessage,
+  Embedder,
+  EMBEDDER,
+  emptyUsage,
+  ExtractedFact,
+  LLM_PROVIDER,
+  LlmProvider,
+  TokenUsage,
+  UpdateDecision,
+} from '@app/ai';
 import { formatTimestamp, Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
@@ -43,10 +53,11 @@ export class IngestionService {
     }
     const request = event.payload as unknown as AddRequest;
     const project = await this.projects.settings(projectId);
-    const planned = await this.plan(projectId, request, project);
+    const usage = emptyUsage();
+    const planned = await this.plan(projectId, request, project, usage);
     const results =
       request.pipeline === 'v1'
-        ? await this.applyLegacy(projectId, eventId, request, planned)
+        ? await this.applyLegacy(projectId, eventId, request, planned, usage)
         : await this.applyAdditive(projectId, eventId, request, planned);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
     if (touched.length > 0) {
@@ -55,14 +66,19 @@ export class IngestionService {
         { jobId: `categorize-${eventId}` },
       );
     }
-    await this.events.finish(projectId, eventId, { status: 'SUCCEEDED', results });
+    await this.events.finish(projectId, eventId, { status: 'SUCCEEDED', results, metadata: { token_usage: usage } });
     return JobStatus.Success;
   }
 
   /** Extract facts, attribute each to a scope (contract 4.2 step 3) and embed them. */
-  private async plan(projectId: string, request: AddRequest, project: Project): Promise<PlannedFact[]> {
+  private async plan(
+    projectId: string,
+    request: AddRequest,
+    project: Project,
+    usage: TokenUsage,
+  ): Promise<PlannedFact[]> {
     const context = await this.context(projectId, request.scope);
-    const { facts } = await this.llm.extractFacts({
+    const extraction = await this.llm.extractFacts({
       messages: request.messages,
       context,
       customInstructions: request.customInstructions ?? project.customInstructions,
@@ -75,6 +91,8 @@ export class IngestionService {
       excludes: request.excludes ?? project.exclusionPrompt,
       customPrompt: request.customPrompt,
     });
+    addUsage(usage, extraction.usage);
+    const { facts } = extraction;
     const unique = [
       ...new Map(
         facts.filter((fact) => fact.text.trim()).map((fact) => [`${fact.source}:${fact.text}`, fact]),
@@ -86,7 +104,7 @@ export class IngestionService {
     const vectors = await this.embedder.embed(unique.map((fact) => fact.text));
     return unique.map((fact, index) => ({
       fact,
-      scope: attribute(request.scope, fact.source),
+      scope: request.wholeScope ? request.scope : attribute(request.scope, fact.source),
       vector: vectors[index],
       hash: memoryHash(fact.text),
     }));
@@ -146,7 +164,13 @@ export class IngestionService {
   }
 
   /** v1: each fact is compared with the most similar memories of its scope and ADDed, UPDATEd, DELETEd or dropped. */
-  private async applyLegacy(projectId: string, eventId: string, request: AddRequest, planned: PlannedFact[]) {
+  private async applyLegacy(
+    projectId: string,
+    eventId: string,
+    request: AddRequest,
+    planned: PlannedFact[],
+    usage: TokenUsage,
+  ) {
     const decisions: { item: PlannedFact; decision: UpdateDecision }[] = [];
     for (const item of planned) {
       const similar = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 5);
@@ -154,6 +178,7 @@ export class IngestionService {
         fact: item.fact.text,
         similar: similar.map((row) => ({ id: row.id, text: row.memory, similarity: Number(row.similarity) })),
         instructions: request.customInstructions,
+        usage,
       });
       decisions.push({ item, decision });
     }
@@ -212,6 +237,12 @@ export class IngestionService {
       -CONTEXT_MESSAGES,
     );
   }
+}
+
+function addUsage(total: TokenUsage, part: TokenUsage): void {
+  total.llmCalls += part.llmCalls;
+  total.inputTokens += part.inputTokens;
+  total.outputTokens += part.outputTokens;
 }
 
 /** User-stated facts go to user_id, assistant-stated ones to agent_id; app and run ids go on every record. */

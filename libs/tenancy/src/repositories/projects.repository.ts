@@ -41,6 +41,17 @@ export class ProjectsRepository {
     return { project: rest, role: orgOwner ? Role.OWNER : projectRole };
   }
 
+  /** The user compat calls without a key act as: the project's first owner, else the org's first owner. */
+  async firstOwner(projectId: string): Promise<{ orgId: string; userId: string; email: string } | null> {
+    const owner = { where: { role: Role.OWNER }, orderBy: { createdAt: 'asc' }, take: 1, include: { user: true } } as const;
+    const project = await this.prisma.project.findUnique({
+      where: { id: projectId },
+      include: { members: owner, org: { include: { members: owner } } },
+    });
+    const member = project?.members[0] ?? project?.org.members[0];
+    return project && member ? { orgId: project.orgId, userId: member.userId, email: member.user.email } : null;
+  }
+
   /** Projects of the org the user can see: all of them for org owners, else their memberships. */
   listVisible(orgId: string, userId: string, orgOwner: boolean): Promise<ProjectWithMembers[]> {
     return this.prisma.project.findMany({

@@ -108,6 +108,16 @@ export class ProjectsService {
     return project;
   }
 
+  /** Stores the OSS REST server's `/configure` object for the project (already validated by the caller). */
+  async setOssConfig(projectId: string, config: Record<string, unknown>): Promise<void> {
+    await this.projects.update(projectId, { ossConfig: config as Prisma.InputJsonValue });
+  }
+
+  /** Who a keyless compat call acts as in the project; null when the project or its owner is gone. */
+  anonymousActor(projectId: string) {
+    return isUuid(projectId) ? this.projects.firstOwner(projectId) : Promise.resolve(null);
+  }
+
   async exists(orgId: string, projectId: string): Promise<boolean> {
     return isUuid(projectId) && (await this.projects.findById(projectId))?.orgId === orgId;
   }

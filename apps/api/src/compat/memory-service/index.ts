@@ -1,0 +1,3 @@
+import { MemoryServiceController } from './memory-service.controller';
+
+export const MEMORY_SERVICE_CONTROLLERS = [MemoryServiceController];

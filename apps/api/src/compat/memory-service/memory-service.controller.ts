@@ -1,0 +1,4 @@
+import { Controller } from '@nestjs/common';
+
+@Controller(['memory', 'memory-service/memory'])
+export class MemoryServiceController {}

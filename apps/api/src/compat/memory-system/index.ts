@@ -1,0 +1,3 @@
+import { MemorySystemController } from './memory-system.controller';
+
+export const MEMORY_SYSTEM_CONTROLLERS = [MemorySystemController];

@@ -1,0 +1,3 @@
+import { OssController } from './oss.controller';
+
+export const OSS_CONTROLLERS = [OssController];
