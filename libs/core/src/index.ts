@@ -26,3 +26,4 @@ export type {
 } from './prisma/generated/client';
 export * from './util/time';
 export * from './errors/validation-error';
+export * from './util/storable-text';

@@ -5,8 +5,8 @@ import { DateField, DateOp, EntityField, FilterError, FilterNode } from './filte
 import { metadataClause, metadataKeyClause } from './metadata-clause';
 import { ClauseSpec, nonEmptyList, nonEmptyString, splitClause, stringList } from './operators';
 
-/** In the order the platform's 400 message lists them. */
-const ALLOWED_KEYS = [
+/** The filter language's top-level keys, in the order the platform's 400 message lists them. */
+export const FILTER_KEYS = [
   'AND',
   'OR',
   'NOT',
@@ -26,7 +26,7 @@ const ALLOWED_KEYS = [
   'keywords',
 ] as const;
 
-const UNKNOWN_KEY = `Top-level key must be a logical operator or an allowed field: [${ALLOWED_KEYS.map((key) => `'${key}'`).join(', ')}]`;
+const UNKNOWN_KEY = `Top-level key must be a logical operator or an allowed field: [${FILTER_KEYS.map((key) => `'${key}'`).join(', ')}]`;
 
 const ENTITY: ClauseSpec = { ops: ['eq', 'ne', 'in'], bare: 'eq' };
 const DATE: ClauseSpec = { ops: ['gt', 'gte', 'lt', 'lte', 'ne', 'in'], bare: 'eq' };

@@ -1,4 +1,5 @@
 export * from './compile-filter';
+export { FILTER_KEYS } from './field-clauses';
 export { allOf, isEntityScoped } from './filter-nodes';
 export * from './filter.types';
 export * from './legacy-filter';

@@ -1,3 +1,4 @@
+import { unstorableTextAt } from '@app/core';
 import { fieldConditions } from './field-clauses';
 import { conjunction, disjunction, not } from './filter-nodes';
 import { FilterError, FilterNode } from './filter.types';
@@ -5,32 +6,16 @@ import { isPlainObject } from './operators';
 
 const MAX_DEPTH = 10;
 const MAX_LEAVES = 100;
-// Postgres text cannot hold NUL, and jsonb refuses NUL escapes and unpaired surrogates.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Validates and normalises raw JSON (the `filters` body value). Throws FilterError. */
 export function parseFilter(input: unknown): FilterNode {
   if (!isPlainObject(input)) {
     throw new FilterError('filters must be a JSON object');
   }
-  assertStorableText(input);
-  return new FilterParser().filter(input, 1);
-}
-
-/** Every key and string, walked without recursion: metadata values may nest arbitrarily deep. */
-function assertStorableText(input: unknown): void {
-  const pending: unknown[] = [input];
-  while (pending.length > 0) {
-    const value = pending.pop();
-    if (typeof value === 'string' && UNSTORABLE.test(value)) {
-      throw new FilterError('filters must not contain NUL characters or unpaired surrogates');
-    }
-    if (typeof value === 'object' && value !== null) {
-      for (const item of Array.isArray(value) ? value : Object.entries(value).flat()) {
-        pending.push(item);
-      }
-    }
+  if (unstorableTextAt(input)) {
+    throw new FilterError('filters must not contain NUL characters or unpaired surrogates');
   }
+  return new FilterParser().filter(input, 1);
 }
 
 /** Walks one filter, counting leaf conditions across the whole tree (contract S-44 limits). */

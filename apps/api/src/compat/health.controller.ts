@@ -8,7 +8,7 @@ import { Public } from '../common/decorators';
 @Controller()
 export class CompatHealthController {
   @Get(['health', 'oss/health', 'memory-service/health'])
-  @ApiOperation({ summary: 'Liveness in the self-hosted servers\' form' })
+  @ApiOperation({ summary: "Liveness in the self-hosted servers' form" })
   health() {
     return { status: 'ok', service: 'mem0-memory-service' };
   }

@@ -1,4 +1,29 @@
-import { MemoryResponse } from '@app/memories';
+import { AppError, ErrorCode, isUuid } from '@app/core';
+import { AddResultItem, MemoryResponse } from '@app/memories';
+
+const memoryNotFound = () => AppError.detail(ErrorCode.NotFound, 'Memory not found');
+
+/** A lookup or change of one memory, with the engine's "not found" (and a malformed id) in the servers' words. */
+export async function oneOssMemory<T>(id: string, run: () => Promise<T>): Promise<T> {
+  if (!isUuid(id)) {
+    throw memoryNotFound();
+  }
+  try {
+    return await run();
+  } catch (error) {
+    throw error instanceof AppError && error.code === ErrorCode.NotFound ? memoryNotFound() : error;
+  }
+}
+
+/** An add result item as mem0's v1.1 add returns it. */
+export function ossAddItem(item: AddResultItem) {
+  return {
+    id: item.id,
+    memory: item.memory,
+    event: item.event,
+    ...(item.previous_memory !== undefined ? { previous_memory: item.previous_memory } : {}),
+  };
+}
 
 /**
  * A memory as the mem0 OSS library returns it (`Memory.get`/`get_all`/`search`), which the OSS REST

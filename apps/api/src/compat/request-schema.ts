@@ -1,5 +1,6 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import { unstorableTextAt } from '@app/core';
 
 /** One problem in FastAPI's (pydantic v2) validation-error format. */
 export interface FieldProblem {
@@ -49,12 +50,24 @@ function problemOf(error: ErrorObject, location: Location, root: unknown): Field
     case 'type': {
       const [type, msg] = TYPE_PROBLEMS[String(params.type).split(',')[0]] ?? ['type_error', 'Input has a wrong type'];
       const parsing = location !== 'body' && (type === 'int_type' || type === 'float_type');
-      return parsing
-        ? { type: type.replace('_type', '_parsing'), loc, msg: `${msg}, unable to parse string as a number`, input }
-        : { type, loc, msg, input };
+      if (!parsing) {
+        return { type, loc, msg, input };
+      }
+      const expected = type === 'int_type' ? 'an integer' : 'a number';
+      return {
+        type: type.replace('_type', '_parsing'),
+        loc,
+        msg: `${msg}, unable to parse string as ${expected}`,
+        input,
+      };
     }
     case 'minimum':
-      return { type: 'greater_than_equal', loc, msg: `Input should be greater than or equal to ${params.limit}`, input };
+      return {
+        type: 'greater_than_equal',
+        loc,
+        msg: `Input should be greater than or equal to ${params.limit}`,
+        input,
+      };
     case 'maximum':
       return { type: 'less_than_equal', loc, msg: `Input should be less than or equal to ${params.limit}`, input };
     case 'minLength':
@@ -63,6 +76,13 @@ function problemOf(error: ErrorObject, location: Location, root: unknown): Field
       return { type: 'string_too_long', loc, msg: `String should have at most ${params.limit} characters`, input };
     case 'minItems':
       return { type: 'too_short', loc, msg: `List should have at least ${params.limit} item`, input };
+    case 'additionalProperties':
+      return {
+        type: 'extra_forbidden',
+        loc: [...loc, String(params.additionalProperty)],
+        msg: 'Extra inputs are not permitted',
+        input: (input as Record<string, unknown> | undefined)?.[String(params.additionalProperty)],
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map((value) => `'${String(value)}'`).join(' or ');
       return { type: 'enum', loc, msg: `Input should be ${allowed}`, input };
@@ -74,7 +94,8 @@ function problemOf(error: ErrorObject, location: Location, root: unknown): Field
 
 /**
  * Validates a body, query or path against a JSON Schema the way FastAPI does: every problem with its
- * location, query strings coerced to the declared types, defaults filled in, unknown keys kept.
+ * location, query strings coerced to the declared types, defaults filled in, unknown keys kept. Text
+ * the database cannot store (NUL, unpaired surrogates) is refused on its field.
  */
 @Injectable()
 export class RequestSchemaPipe implements PipeTransform {
@@ -97,7 +118,15 @@ export class RequestSchemaPipe implements PipeTransform {
     }
     const copy = structuredClone(value ?? {}) as Record<string, unknown>;
     if (!this.validate(copy)) {
-      throw new SchemaValidationError((this.validate.errors ?? []).map((error) => problemOf(error, this.location, copy)));
+      // Problems quote the input as sent, before defaults were filled in.
+      const problems = (this.validate.errors ?? []).map((error) => problemOf(error, this.location, value ?? {}));
+      throw new SchemaValidationError(problems);
+    }
+    const unstorable = unstorableTextAt(copy);
+    if (unstorable) {
+      const msg = 'Value error, text must not contain NUL characters or unpaired surrogates';
+      const loc = [this.location, ...unstorable.path];
+      throw new SchemaValidationError([{ type: 'value_error', loc, msg, input: unstorable.text }]);
     }
     return copy;
   }

@@ -301,6 +301,17 @@ export class MemoriesRepository {
     return { total: await this.prisma.memory.count({ where: { projectId } }) };
   }
 
+  /** The stored vectors of these memories by id (pgvector's text form is a JSON array); absent when none. */
+  async embeddings(projectId: string, ids: string[]): Promise<Map<string, number[]>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const rows = await this.prisma.$queryRaw<{ id: string; embedding: string }[]>`
+      SELECT id, embedding::text AS embedding FROM memories
+      WHERE project_id = ${projectId}::uuid AND id = ANY(${ids}::uuid[]) AND embedding IS NOT NULL`;
+    return new Map(rows.map((row) => [row.id, JSON.parse(row.embedding) as number[]]));
+  }
+
   /**
    * Runs `fn` in a transaction holding one advisory lock per scope, so that writers of a scope check for
    * duplicates and insert one after another. Locks are taken in id order (no deadlock between two writers of

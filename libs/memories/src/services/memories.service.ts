@@ -116,6 +116,11 @@ export class MemoriesService {
     return { id: row.id, feedback: row.feedback, feedback_reason: row.feedbackReason };
   }
 
+  /** The stored vectors of these memories, by id (the Memory System serves them with each memory). */
+  embeddings(projectId: string, ids: string[]): Promise<Map<string, number[]>> {
+    return this.memories.embeddings(projectId, ids);
+  }
+
   private async require(projectId: string, id: string): Promise<Memory> {
     requireUuid(id);
     const row = await this.memories.findById(projectId, id);

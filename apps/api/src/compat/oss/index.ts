@@ -1,3 +1,4 @@
+import { OssConfigureController } from './oss-configure.controller';
 import { OssController } from './oss.controller';
 
-export const OSS_CONTROLLERS = [OssController];
+export const OSS_CONTROLLERS = [OssController, OssConfigureController];
