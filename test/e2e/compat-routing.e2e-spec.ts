@@ -12,7 +12,7 @@ describe('self-hosted surfaces: routing, keyless access, error shapes', () => {
   afterAll(() => t.close());
 
   it('answers GET /health as the Memory Service does, at the root and under each prefix', async () => {
-    for (const path of ['/health', '/oss/health', '/memory-service/health']) {
+    for (const path of ['/health', '/oss/health', '/memory-service/health', '/api/health']) {
       const response = await request(t.http).get(path).expect(200);
       expect(response.body).toEqual({ status: 'ok', service: 'mem0-memory-service' });
     }
@@ -68,5 +68,35 @@ describe('self-hosted surfaces: routing, keyless access, error shapes', () => {
     const platform = await request(t.http).get('/v1/memories/?user_id=a').expect(401);
     expect(platform.body).toEqual({ detail: missing });
     expect(platform.headers['www-authenticate']).toBe('Token');
+  });
+});
+
+describe('self-hosted surfaces: keyless access to the configured project (opt-in)', () => {
+  const DEFAULT_PROJECT = '5e7a1c3d-2b4f-4e6a-9c8d-0000000000c1';
+  let t: TestApp;
+  let owner: Tenant;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { COMPAT_ANONYMOUS_ACCESS: 'true', COMPAT_DEFAULT_PROJECT_ID: DEFAULT_PROJECT } });
+    owner = await t.newTenant('keyless');
+    await t.prisma.project.create({ data: { id: DEFAULT_PROJECT, orgId: owner.orgId, name: 'keyless-default' } });
+  });
+  afterAll(() => t.close());
+
+  it('runs keyless requests in that project only: org_id / project_id cannot move them elsewhere', async () => {
+    const elsewhere = `?org_id=${owner.orgId}&project_id=${owner.projectId}`;
+    const add = await request(t.http)
+      .post(`/memory/add${elsewhere}`)
+      .send({ user_id: 'kim', text: 'Keyless note', infer: false, org_id: owner.orgId, project_id: owner.projectId })
+      .expect(200);
+    expect(add.body.results).toEqual([expect.objectContaining({ memory: 'Keyless note', event: 'ADD' })]);
+    const stored = await t.prisma.memory.findMany({ where: { userId: 'kim' } });
+    expect(stored.map((row) => row.projectId)).toEqual([DEFAULT_PROJECT]);
+    // The owner's key still reads its own project, where nothing was added.
+    const listed = await request(t.http).get('/memory/list?user_id=kim').set('Authorization', `Token ${owner.key}`);
+    expect(listed.body).toEqual({ results: [] });
+    // The Memory System has auth of its own: keyless is never enough there, nor on the platform.
+    await request(t.http).get('/memory-system/status').expect(401);
+    await request(t.http).get('/v1/memories/?user_id=kim').expect(401);
   });
 });

@@ -58,7 +58,8 @@ import { WebhooksController } from './webhooks/webhooks.controller';
           name: rule.name,
           ttl: rule.ttlMs,
           limit: rule.limit,
-          skipIf: (context) => (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== rule.routeClass,
+          skipIf: (context) =>
+            (routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) ?? 'default') !== rule.routeClass,
         })),
         storage: new ThrottlerStorageRedisService(redis),
       }),

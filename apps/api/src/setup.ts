@@ -58,6 +58,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'Authorization', description: 'Token <api key>' }, 'token')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The Mem0 Memory System surface' }, 'bearer')
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey: string, methodKey: string) => methodKey,

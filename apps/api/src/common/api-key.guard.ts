@@ -33,7 +33,8 @@ export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
     } else {
       await super.canActivate(context);
     }
-    if (!routeMetadata<boolean>(context, IGNORE_TENANT_PARAMS)) {
+    // A keyless request stays in the configured project: its org_id/project_id select nothing.
+    if (!anonymousProject && !routeMetadata<boolean>(context, IGNORE_TENANT_PARAMS)) {
       const body = request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
       const orgId = request.query?.org_id ?? body.org_id;
       const projectId = request.query?.project_id ?? body.project_id;

@@ -49,6 +49,9 @@ export const Auth = createParamDecorator(
 /** Swagger: the route needs `Authorization: Token <key>`. */
 export const ApiToken = () => ApiSecurity('token');
 
+/** Swagger: the route takes `Authorization: Bearer <key>` (the Mem0 Memory System's scheme). */
+export const ApiBearer = () => ApiSecurity('bearer');
+
 export function routeMetadata<T>(context: ExecutionContext, key: string): T | undefined {
   return (Reflect.getMetadata(key, context.getHandler()) ?? Reflect.getMetadata(key, context.getClass())) as
     T | undefined;

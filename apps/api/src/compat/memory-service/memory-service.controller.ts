@@ -10,7 +10,15 @@ import {
   MemoriesService,
   RetrievalService,
 } from '@app/memories';
-import { AllowAnonymous, ApiToken, Auth, RateLimit, ReadsOnly, Writes } from '../../common/decorators';
+import {
+  AllowAnonymous,
+  ApiToken,
+  Auth,
+  IgnoreTenantParams,
+  RateLimit,
+  ReadsOnly,
+  Writes,
+} from '../../common/decorators';
 import { engineMessages } from '../messages';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
@@ -58,6 +66,7 @@ function addResponse(outcome: AddOutcome) {
 @ApiTags('self-hosted servers')
 @ApiToken()
 @AllowAnonymous()
+@IgnoreTenantParams()
 @Controller(['memory', 'memory-service/memory'])
 export class MemoryServiceController {
   constructor(

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, Role } from '@app/core';
 import { EntitiesService } from '@app/memories';
-import { ApiToken, Auth, Public, RateLimit } from '../../common/decorators';
+import { ApiBearer, Auth, IgnoreTenantParams, Public, RateLimit } from '../../common/decorators';
 import { ok } from './memory-system.envelope';
 
 const uptimeSeconds = () => Math.floor(process.uptime());
@@ -13,6 +13,7 @@ const uptimeSeconds = () => Math.floor(process.uptime());
  * no key, `/status` (also at `/status` with `Authorization: Bearer`) any key, `/metrics` an owner key.
  */
 @ApiTags('self-hosted servers')
+@IgnoreTenantParams()
 @Controller('memory-system')
 export class MemorySystemOpsController {
   constructor(
@@ -28,7 +29,7 @@ export class MemorySystemOpsController {
   }
 
   @Get('status')
-  @ApiToken()
+  @ApiBearer()
   @RateLimit('memory-system')
   @ApiOperation({ summary: "Memory System: the key's project and role, the providers in use, uptime" })
   memorySystemStatus(@Auth() auth: AuthContext) {
@@ -44,7 +45,7 @@ export class MemorySystemOpsController {
   }
 
   @Get('metrics')
-  @ApiToken()
+  @ApiBearer()
   @RateLimit('memory-system')
   @ApiOperation({ summary: "Memory System: the project's memory counts, process figures and rate limits (owner keys)" })
   async memorySystemMetrics(@Auth() auth: AuthContext) {

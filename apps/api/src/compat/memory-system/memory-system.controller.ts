@@ -12,7 +12,7 @@ import {
   memoryNotFound,
   RetrievalService,
 } from '@app/memories';
-import { ApiToken, Auth, RateLimit, Writes } from '../../common/decorators';
+import { ApiBearer, Auth, IgnoreTenantParams, RateLimit, Writes } from '../../common/decorators';
 import { engineMessages } from '../messages';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
 import { addMessage, ok, systemMemories } from './memory-system.envelope';
@@ -50,7 +50,8 @@ function toAddDto(body: AddBody): AddMemoriesDto {
  * `{success, data, message, timestamp}` envelope; every memory carries its stored vector.
  */
 @ApiTags('self-hosted servers')
-@ApiToken()
+@ApiBearer()
+@IgnoreTenantParams()
 @RateLimit('memory-system')
 @Controller('memory-system')
 export class MemorySystemController {

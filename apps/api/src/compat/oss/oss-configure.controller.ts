@@ -4,7 +4,7 @@ import { Embedder, EMBEDDER } from '@app/ai';
 import { AuthContext } from '@app/auth';
 import { AppConfig, AppError, ErrorCode } from '@app/core';
 import { ProjectsService } from '@app/tenancy';
-import { AllowAnonymous, ApiToken, Auth, ReadsOnly, Writes } from '../../common/decorators';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly, Writes } from '../../common/decorators';
 import { bodySchema } from '../request-schema';
 import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfig } from './oss-config';
 import { isObject } from './oss-requests';
@@ -14,6 +14,7 @@ import { CONFIGURE_SCHEMA, INSTRUCTIONS_SCHEMA, InstructionsBody, OssConfig } fr
 @ApiTags('self-hosted servers')
 @ApiToken()
 @AllowAnonymous()
+@IgnoreTenantParams()
 @Controller(['', 'oss'])
 export class OssConfigureController {
   constructor(

@@ -14,7 +14,15 @@ import {
   UpdateMemoryDto,
 } from '@app/memories';
 import { ProjectsService } from '@app/tenancy';
-import { AllowAnonymous, ApiToken, Auth, RateLimit, ReadsOnly, Writes } from '../../common/decorators';
+import {
+  AllowAnonymous,
+  ApiToken,
+  Auth,
+  IgnoreTenantParams,
+  RateLimit,
+  ReadsOnly,
+  Writes,
+} from '../../common/decorators';
 import { engineMessages } from '../messages';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema } from '../request-schema';
@@ -77,6 +85,7 @@ function checkMemoryType(memoryType: string | null | undefined, agentId: string 
 @ApiTags('self-hosted servers')
 @ApiToken()
 @AllowAnonymous()
+@IgnoreTenantParams()
 @Controller(['', 'oss'])
 export class OssController {
   constructor(
