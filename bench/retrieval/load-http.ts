@@ -1,6 +1,6 @@
 /**
  * Child process: drives the API with autocannon for a fixed duration, cycling through pre-built
- * request bodies (one per request, never the same body twice in a row), and writes a summary.
+ * request bodies and/or paths (one per request, never the same twice in a row), and writes a summary.
  *
  *   node --import tsx bench/retrieval/load-http.ts <job.json> <result.json>
  */
@@ -15,6 +15,14 @@ export interface HttpJob {
   bodies: string[];
   connections: number;
   duration: number;
+  /** Default POST. */
+  method?: 'GET' | 'POST';
+  /** Cycled like `bodies` (a GET's query string); `path` when absent. */
+  paths?: string[];
+  /** Instead of `Authorization: Token <key>` and the JSON content type. */
+  headers?: Record<string, string>;
+  /** A 2xx body starting with this has no results (default `{"results":[]`; a bare `[]` always counts). */
+  emptyPrefix?: string;
 }
 
 export interface LoadResult {
@@ -47,18 +55,22 @@ async function main(): Promise<void> {
     timeout: 30,
     requests: [
       {
-        method: 'POST',
+        method: job.method ?? 'POST',
         path: job.path,
-        headers: { authorization: `Token ${job.key}`, 'content-type': 'application/json' },
-        setupRequest: (request: Record<string, unknown>) => ({
-          ...request,
-          body: job.bodies[next++ % job.bodies.length],
-        }),
+        headers: job.headers ?? { authorization: `Token ${job.key}`, 'content-type': 'application/json' },
+        setupRequest: (request: Record<string, unknown>) => {
+          const index = next++;
+          return {
+            ...request,
+            ...(job.bodies.length ? { body: job.bodies[index % job.bodies.length] } : {}),
+            ...(job.paths?.length ? { path: job.paths[index % job.paths.length] } : {}),
+          };
+        },
         onResponse: (status: number, body: string) => {
           statusCodes[status] = (statusCodes[status] ?? 0) + 1;
           if (status < 200 || status >= 300) {
             if (errorSamples.length < 5) errorSamples.push(`${status} ${body.slice(0, 300)}`);
-          } else if (body.startsWith('{"results":[]') || body === '[]') {
+          } else if (body.startsWith(job.emptyPrefix ?? '{"results":[]') || body === '[]') {
             empty++;
           }
         },
