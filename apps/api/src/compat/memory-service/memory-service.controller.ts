@@ -2,14 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { allOf } from '@app/filters';
-import {
-  AddMemoriesDto,
-  AddMemoriesService,
-  AddOutcome,
-  mapMemory,
-  MemoriesService,
-  RetrievalService,
-} from '@app/memories';
+import { AddMemoriesService, AddOutcome, mapMemory, MemoriesService, RetrievalService } from '@app/memories';
 import {
   AllowAnonymous,
   ApiToken,
@@ -19,7 +12,7 @@ import {
   ReadsOnly,
   Writes,
 } from '../../common/decorators';
-import { engineMessages } from '../messages';
+import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
 import {
@@ -38,7 +31,7 @@ import { idsFilter, mergeBySource, NO_RUN, recentRunIds } from './memory-service
 
 /** The service's messages: `messages` when given, else `text` as one user message. */
 function messagesOf(body: AddBody) {
-  return engineMessages(body.messages?.length ? body.messages : [{ role: 'user', content: body.text ?? '' }]);
+  return body.messages?.length ? body.messages : [{ role: 'user', content: body.text ?? '' }];
 }
 
 function addResponse(outcome: AddOutcome) {
@@ -89,14 +82,7 @@ export class MemoryServiceController {
     if (!body.text && !body.messages?.length) {
       throw SchemaValidationError.valueError('body', 'Either text or messages is required', body);
     }
-    const dto = {
-      messages: messagesOf(body),
-      user_id: body.user_id,
-      agent_id: body.agent_id ?? undefined,
-      run_id: body.run_id ?? undefined,
-      metadata: body.metadata ?? undefined,
-      infer: body.infer,
-    } as AddMemoriesDto;
+    const dto = engineAdd({ ...body, messages: messagesOf(body) });
     const outcome = await this.adds.add(auth.projectId, dto, 'v1', true, {
       wholeScope: true,
       customPrompt: body.custom_extraction_prompt ?? null,

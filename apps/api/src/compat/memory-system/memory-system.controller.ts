@@ -13,7 +13,7 @@ import {
   RetrievalService,
 } from '@app/memories';
 import { ApiBearer, Auth, IgnoreTenantParams, RateLimit, Writes } from '../../common/decorators';
-import { engineMessages } from '../messages';
+import { engineAdd } from '../engine-add';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
 import { addMessage, ok, systemMemories } from './memory-system.envelope';
 import {
@@ -29,19 +29,10 @@ import {
 
 const userFilter = (userId: string): FilterNode => ({ kind: 'entity', field: 'user_id', op: 'eq', value: userId });
 
-/** The add request the engine runs: a bare string is one user message; unknown roles speak as the user. */
+/** The add request the engine runs: a bare string is one user message. */
 function toAddDto(body: AddBody): AddMemoriesDto {
-  const messages = engineMessages(
-    typeof body.messages === 'string' ? [{ role: 'user', content: body.messages }] : body.messages,
-  );
-  return {
-    messages,
-    user_id: body.user_id,
-    agent_id: body.agent_id ?? undefined,
-    run_id: body.run_id ?? undefined,
-    metadata: body.metadata ?? undefined,
-    infer: body.infer,
-  } as AddMemoriesDto;
+  const messages = typeof body.messages === 'string' ? [{ role: 'user', content: body.messages }] : body.messages;
+  return engineAdd({ ...body, messages });
 }
 
 /**

@@ -4,7 +4,6 @@ import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode, Role } from '@app/core';
 import { legacyFilter } from '@app/filters';
 import {
-  AddMemoriesDto,
   AddMemoriesService,
   DeletionService,
   mapMemory,
@@ -23,7 +22,7 @@ import {
   ReadsOnly,
   Writes,
 } from '../../common/decorators';
-import { engineMessages } from '../messages';
+import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema } from '../request-schema';
 import { configuredPrompt } from './oss-config';
@@ -117,13 +116,13 @@ export class OssController {
       return { results: [] };
     }
     const stored = body.prompt ? null : (await this.projects.settings(auth.projectId)).ossConfig;
-    const dto = {
+    const dto = engineAdd({
       ...ids,
-      messages: engineMessages(body.messages),
-      metadata: body.metadata ?? undefined,
-      infer: body.infer ?? true,
+      messages: body.messages,
+      metadata: body.metadata,
+      infer: body.infer,
       expiration_date: expiration,
-    } as AddMemoriesDto;
+    });
     const outcome = await this.adds.add(auth.projectId, dto, 'v1', true, {
       wholeScope: true,
       customPrompt: body.prompt || configuredPrompt(stored),
