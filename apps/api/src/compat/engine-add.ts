@@ -1,5 +1,12 @@
 import { AddMemoriesDto } from '@app/memories';
 
+/** One conversation message as every self-hosted server's add takes it (JSON Schema). */
+export const MESSAGE_SCHEMA = {
+  type: 'object',
+  required: ['role', 'content'],
+  properties: { role: { type: 'string' }, content: { type: 'string' } },
+};
+
 /** What the self-hosted servers' add routes take, once each has read its own body. */
 export interface SurfaceAdd {
   messages: { role?: string | null; content: string }[];

@@ -1,3 +1,5 @@
+import { MESSAGE_SCHEMA } from '../engine-add';
+
 /**
  * Request schemas of the Memory Service (contract A.2), validated as its FastAPI server does (422 with
  * pydantic-style problems). Entity ids are non-empty (an empty `user_id` would widen a read to the
@@ -42,11 +44,7 @@ export const ADD_SCHEMA = {
     text: nullable({ type: 'string' }),
     messages: {
       type: ['array', 'null'],
-      items: {
-        type: 'object',
-        required: ['role', 'content'],
-        properties: { role: { type: 'string' }, content: { type: 'string' } },
-      },
+      items: MESSAGE_SCHEMA,
     },
     metadata: nullable({ type: 'object' }),
     infer: { type: 'boolean', default: true },

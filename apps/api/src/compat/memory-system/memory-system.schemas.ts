@@ -1,3 +1,5 @@
+import { MESSAGE_SCHEMA } from '../engine-add';
+
 /** Requests of the Mem0 Memory System (contract A.3), as JSON Schemas for `bodySchema`/`querySchema`. */
 
 const id = { type: 'string', minLength: 1, maxLength: 255 };
@@ -27,11 +29,7 @@ export const ADD_SCHEMA = {
       type: ['array', 'string'],
       minItems: 1,
       minLength: 1,
-      items: {
-        type: 'object',
-        required: ['role', 'content'],
-        properties: { role: { type: 'string' }, content: { type: 'string' } },
-      },
+      items: MESSAGE_SCHEMA,
     },
     user_id: id,
     agent_id: optionalId,

@@ -1,3 +1,5 @@
+import { MESSAGE_SCHEMA } from '../engine-add';
+
 /**
  * Requests of the mem0 OSS REST server (contract A.1, upstream `server/main.py`), as JSON Schemas for
  * `bodySchema`/`querySchema`: the pydantic models' fields, `Optional[...]` ones nullable.
@@ -31,11 +33,7 @@ export const ADD_SCHEMA = {
   properties: {
     messages: {
       type: 'array',
-      items: {
-        type: 'object',
-        required: ['role', 'content'],
-        properties: { role: { type: 'string' }, content: { type: 'string' } },
-      },
+      items: MESSAGE_SCHEMA,
     },
     user_id: entityId,
     agent_id: entityId,
