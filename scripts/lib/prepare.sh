@@ -31,6 +31,12 @@ if [ "$(cat libs/core/src/prisma/generated/.stamp 2>/dev/null)" != "$schema_sum"
   echo "$schema_sum" > libs/core/src/prisma/generated/.stamp
 fi
 
+# The default offline embedder's word table (file name = TABLE_ID in libs/ai/src/offline/embedder-table.ts).
+if [ ! -f .cache/embedder/static-use-v1-256.bin ]; then
+  step "building the offline embedder's word table (once, about 2 minutes)"
+  tsx scripts/build-embedder-table.ts
+fi
+
 run_migrations() { tsx scripts/migrate.ts; }
 
 build_if_stale() {

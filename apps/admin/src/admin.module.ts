@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AiModule } from '@app/ai';
 import { CoreModule } from '@app/core';
-import { PortabilityModule } from '@app/memories';
+import { PortabilityModule, ReembedModule } from '@app/memories';
 import { TenancyModule } from '@app/tenancy';
 
-/** The AI module only names the configured embedder (import warns when the file's vectors differ); nothing is called. */
-@Module({ imports: [CoreModule, TenancyModule, AiModule, PortabilityModule] })
+/** The AI module's embedder re-embeds memories; import only compares its id with the file's vectors. */
+@Module({ imports: [CoreModule, TenancyModule, AiModule, PortabilityModule, ReembedModule] })
 export class AdminModule {}

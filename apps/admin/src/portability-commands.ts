@@ -5,7 +5,7 @@ import { PortabilityService, Progress } from '@app/memories';
 
 const DEFAULT_PROGRESS_EVERY = 10_000;
 
-function positive(value: string): number {
+export function positive(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) {
     throw new InvalidArgumentError('expected a positive integer');
@@ -27,7 +27,7 @@ function jsonObject(value: string): Record<string, unknown> {
 }
 
 /** `exported 120000/1000000 (12%)` on stderr each time another `every` rows are done, and at the end. */
-function progress(verb: string, every: number): Progress {
+export function progress(verb: string, every: number): Progress {
   let next = every;
   return (done, total) => {
     if (done >= next || done >= total) {

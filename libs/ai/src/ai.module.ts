@@ -1,7 +1,9 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig } from '@app/core';
 import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider } from './ai.types';
+import { defaultTablePath } from './offline/embedder-table';
 import { HashEmbedder } from './offline/hash-embedder';
+import { createOfflineEmbedder, OfflineEmbedderKind } from './offline/offline-embedders';
 import { OfflineLlmProvider } from './offline/offline-llm.provider';
 import { OpenAiEmbedder } from './openai/openai-embedder';
 import { OpenAiLlmProvider } from './openai/openai-llm.provider';
@@ -19,7 +21,8 @@ function createEmbedder(config: AppConfig): Embedder {
       timeoutMs: env.OPENAI_TIMEOUT_MS,
     });
   }
-  return new HashEmbedder();
+  const table = config.offlineEmbedderTable ?? defaultTablePath(config.projectRoot);
+  return createOfflineEmbedder(env.OFFLINE_EMBEDDER as OfflineEmbedderKind, table);
 }
 
 function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -104,6 +106,14 @@ export class EnvDto {
 
   @IsIn(['auto', 'openai', 'offline'])
   EMBEDDER_PROVIDER: string = 'auto';
+
+  /** The embedded embedder in force when EMBEDDER_PROVIDER resolves to offline (README, "Offline embedders"). */
+  @IsIn(['static-hash', 'hash', 'use-lite', 'use-lite-hash'])
+  OFFLINE_EMBEDDER: string = 'static-hash';
+
+  /** The static embedder's word table; empty = the file scripts/build-embedder-table.ts writes. */
+  @IsString()
+  OFFLINE_EMBEDDER_TABLE: string = '';
 
   @IsString()
   OPENAI_LLM_MODEL: string = 'gpt-4.1-mini';
@@ -246,6 +256,18 @@ export class AppConfig {
 
   get embedderProvider(): AiProviderKind {
     return resolveProvider(this.env.EMBEDDER_PROVIDER, this.env.OPENAI_API_KEY);
+  }
+
+  /** The folder holding package.json, from the sources and from dist/ alike. */
+  get projectRoot(): string {
+    let dir = __dirname;
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    return dir;
+  }
+
+  /** OFFLINE_EMBEDDER_TABLE resolved from the project root, or undefined for the built-in location. */
+  get offlineEmbedderTable(): string | undefined {
+    return this.env.OFFLINE_EMBEDDER_TABLE ? resolve(this.projectRoot, this.env.OFFLINE_EMBEDDER_TABLE) : undefined;
   }
 
   rateLimit(kind: Exclude<RateLimitClass, 'memory-system'>): number {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/core';
 
-const EMBEDDER_ID = /^[A-Za-z0-9:._/-]{1,200}$/;
+const EMBEDDER_ID = /^[A-Za-z0-9:._/+-]{1,200}$/;
 const INDEX_LOCK = 8_820_260_002;
 
 /**
