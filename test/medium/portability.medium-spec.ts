@@ -113,8 +113,8 @@ describe('lossless project export and import (npm run admin -- export / import)'
       format: 'mem0-export',
       version: 1,
       project_id: a.projectId,
-      embedder: 'hash-v1-384',
-      dimensions: 384,
+      embedder: 'static-use-v1-256+hash-v1-384',
+      dimensions: 640,
       exported_at: expect.stringMatching(/\+00:00$/),
       count: 4,
       deleted_count: 1,
@@ -122,7 +122,7 @@ describe('lossless project export and import (npm run admin -- export / import)'
     const memory = JSON.parse(lines.find((line) => line.includes('"Lives in Berlin"'))!);
     expect(memory).toMatchObject({ kind: 'memory', user_id: 'alice', hash: expect.any(String) });
     expect(memory.history.map((entry: { event: string }) => entry.event)).toEqual(['ADD', 'UPDATE']);
-    expect(memory.embedding).toHaveLength(384);
+    expect(memory.embedding).toHaveLength(640);
     expect(memory.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/);
 
     const imported = await cli(target, 'import', '--project', b.projectId, '--in', file, '--batch-size', '2');

@@ -35,7 +35,8 @@ function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {
       timeoutMs: env.OPENAI_TIMEOUT_MS,
     });
   }
-  // The offline provider compares texts with the embedder; a remote embedder would make it call out.
+  // The offline provider recomputes its similarities, with thresholds tuned on hash-v1: it keeps that one
+  // whatever stores the vectors (a remote embedder would also make it call out).
   return new OfflineLlmProvider(embedder instanceof HashEmbedder ? embedder : new HashEmbedder());
 }
 
