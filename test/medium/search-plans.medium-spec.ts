@@ -52,7 +52,7 @@ describe('search plans', () => {
       const { plan, hits } = await service.search(
         tenant.projectId,
         { filter },
-        { query, topK: 10, threshold: null, rerank: false, keywordBoost: false },
+        { query, topK: 10, threshold: null, rerank: false, hybrid: false },
       );
       expect(plan).toBe('hnsw');
       expect(hits).toHaveLength(10);
@@ -71,7 +71,7 @@ describe('search plans', () => {
         .search(
           tenant.projectId,
           { filter: parseFilter({ user_id: 'user-3' }) },
-          { query: 'chess with tennis friends', topK: 5, threshold: null, rerank: false, keywordBoost: false },
+          { query: 'chess with tennis friends', topK: 5, threshold: null, rerank: false, hybrid: false },
         );
       expect(plan).toBe('exact');
       expect(hits.map((hit) => hit.memory.id)).toEqual(await exactTopIds('chess with tennis friends', ['user-3'], 5));

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
+import { AnnotationsRepository } from './repositories/annotations.repository';
 import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
 import { ExportsRepository } from './repositories/exports.repository';
@@ -39,6 +40,7 @@ const SERVICES = [
 @Module({
   imports: [QueueModule, TenancyModule],
   providers: [
+    AnnotationsRepository,
     EntitiesRepository,
     EventsRepository,
     ExportsRepository,

@@ -9,6 +9,9 @@ import { project, v1SearchScope, v2Scope, v3Scope } from './retrieval-requests';
 
 const TOP_K = 10;
 
+const instant = (value: number | string | undefined) =>
+  value === undefined ? undefined : typeof value === 'number' ? new Date(value * 1000) : new Date(value);
+
 const withScore = (hit: SearchHit) => ({ ...hit.memory, score: hit.score });
 
 /** Semantic search on every API version (contract 5.1-5.3) and the summary of a filter (7.8). */
@@ -33,7 +36,9 @@ export class SearchMemoriesController {
       topK: dto.top_k ?? TOP_K,
       threshold: dto.threshold ?? 0.1,
       rerank: dto.rerank === true,
-      keywordBoost: true,
+      hybrid: true,
+      referenceDate: instant(dto.reference_date),
+      decay: true,
     });
     return {
       results: hits.map((hit) => project({ ...withScore(hit), score_breakdown: hit.breakdown }, dto.fields)),
@@ -52,7 +57,7 @@ export class SearchMemoriesController {
       topK: dto.top_k ?? dto.limit ?? TOP_K,
       threshold: dto.threshold ?? 0.3,
       rerank: dto.rerank === true,
-      keywordBoost: dto.keyword_search === true,
+      hybrid: dto.keyword_search === true,
     });
     const results = hits.map((hit) => project(withScore(hit), dto.fields));
     return dto.output_format === 'v1.1' ? { results } : results;
@@ -80,7 +85,7 @@ export class SearchMemoriesController {
             topK,
             threshold: dto.threshold ?? null,
             rerank: dto.rerank === true,
-            keywordBoost: dto.keyword_search === true,
+            hybrid: dto.keyword_search === true,
           })
         ).hits.map((hit) => project(withScore(hit), dto.fields));
     return dto.output_format === 'v1.1' ? { results, relations: [] } : results;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
+import type { Annotation } from '../annotation/annotate';
 import { DeleteSelector, EntityType, Scope } from '../memory.types';
 import {
   historyRow,
@@ -11,6 +12,7 @@ import {
   scopeOf,
   WriteContext,
 } from './memory-rows';
+import { AnnotationsRepository } from './annotations.repository';
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
@@ -28,6 +30,7 @@ export interface NewMemory {
   createdAt: Date;
   sourceEventId: string | null;
   embedding: number[];
+  annotation: Annotation;
 }
 
 export interface MemoryChange {
@@ -38,6 +41,8 @@ export interface MemoryChange {
   expirationDate?: Date | null;
   categories?: string[] | null;
   embedding?: number[];
+  /** With a new text: its entities and event dates replace the old ones. */
+  annotation?: Annotation;
 }
 
 export interface SimilarRow {
@@ -49,7 +54,10 @@ export interface SimilarRow {
 /** Every write records history and a webhook outbox row in the same transaction as the change. */
 @Injectable()
 export class MemoriesRepository {
-  constructor(private readonly prisma: PrismaService) {}
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly annotations: AnnotationsRepository,
+  ) {}
 
   findById(projectId: string, id: string): Promise<Memory | null> {
     return this.prisma.memory.findFirst({ where: { projectId, id } });
@@ -137,8 +145,15 @@ export class MemoriesRepository {
         sourceEventId: item.sourceEventId,
         createdAt: item.createdAt,
         updatedAt: item.createdAt,
+        eventStart: item.annotation.eventStart,
+        eventEnd: item.annotation.eventEnd,
       })),
     });
+    await this.annotations.link(
+      tx,
+      projectId,
+      fresh.map((item) => ({ id: item.id, scope: item.scope, entities: item.annotation.entities })),
+    );
     await this.writeEmbeddings(
       tx,
       projectId,
@@ -201,9 +216,14 @@ export class MemoriesRepository {
         expirationDate: change.expirationDate,
         // An empty list means "not categorised yet" (served as null).
         categories: change.categories === undefined ? undefined : (change.categories ?? []),
+        eventStart: change.annotation?.eventStart,
+        eventEnd: change.annotation?.eventEnd,
         updatedAt: new Date(),
       },
     });
+    if (change.annotation) {
+      await this.annotations.relink(tx, projectId, { id, scope: scopeOf(after), entities: change.annotation.entities });
+    }
     if (change.embedding) {
       await this.writeEmbeddings(tx, projectId, context.embedder, [[id, change.embedding]]);
     }

@@ -30,18 +30,33 @@ const MEMORY_COLUMNS = Prisma.raw(
 export interface ScoredRow extends Memory {
   /** Cosine similarity to the query vector, 1 - cosine distance. */
   similarity: number;
-  /** Postgres full-text rank of the text against the query, normalised to [0, 1). */
+  /** BM25 of the memory's English full text against the query's terms (0 when none match). */
   keyword: number;
+  eventStart: Date | null;
+  eventEnd: Date | null;
+  /** Query entity keys this memory is linked to. */
+  entityKeys: string[] | null;
+  /** When search last returned it (decay), oldest first. */
+  touches: Date[] | null;
 }
 
-export interface VectorQuery {
+export interface CandidateQuery {
   embedder: string;
   vector: number[];
   text: string;
-  limit: number;
+  /** How many the vector channel and the keyword channel each bring. */
+  pool: number;
+  entityKeys: string[];
 }
 
 export type SearchPlan = 'exact' | 'hnsw';
+
+/** Okapi BM25's term-frequency saturation and length normalisation. */
+const BM25_K1 = Prisma.raw('1.2');
+const BM25_K1_PLUS_ONE = Prisma.raw('2.2');
+const BM25_B = Prisma.raw('0.75');
+/** Keyword matches scored per search at most: bounds a broad scope's cost when a query term is common. */
+const KEYWORD_SCAN_LIMIT = 10_000;
 
 /** Which memories a read sees: the filter plus expiry and lifecycle visibility (contract 5.1, 5.4). */
 export interface RetrievalScope {
@@ -101,39 +116,71 @@ export class RetrievalRepository {
   }
 
   /**
-   * The `limit` rows nearest to the vector. A filter estimated to match few rows is ranked exactly
-   * over those rows (a per-user scope: fast and exact); a broad one walks the embedder's HNSW index
-   * with iterative scans, which keep going until enough rows pass the filter (see choosePlan).
+   * The candidates of a hybrid search: the `pool` rows nearest to the vector and the `pool` best BM25
+   * matches of the query's stemmed terms (OR), in the same scope, each with both scores, its event dates,
+   * the query entities it is linked to and its retrieval history. A filter estimated to match few rows
+   * is ranked exactly over those rows (a per-user scope: fast and exact); a broad one walks the
+   * embedder's HNSW index with iterative scans, which keep going until enough rows pass the filter.
    */
-  async nearest(
+  async candidates(
     projectId: string,
     scope: RetrievalScope,
-    query: VectorQuery,
-  ): Promise<{ plan: SearchPlan; rows: ScoredRow[] }> {
+    query: CandidateQuery,
+  ): Promise<{ plan: SearchPlan; rows: ScoredRow[]; matching: number }> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
-    const plan = await this.choosePlan(where);
+    const { plan, matching } = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);
-    const keyword = Prisma.sql`ts_rank_cd(to_tsvector('simple', m.memory), plainto_tsquery('simple', ${query.text}), 32)`;
-    if (plan === 'exact') {
-      // The plain (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N):
-      // this is a top-N sort over the filtered rows; the text rank is computed for the survivors only.
-      const rows = await this.prisma.$queryRaw<ScoredRow[]>`
-        SELECT m.*, ${keyword} AS keyword FROM (
-          SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity
-          FROM memories m WHERE ${where}
-          ORDER BY m.embedding <=> ${vector}::vector LIMIT ${query.limit}
-        ) m ORDER BY similarity DESC`;
-      return { plan, rows };
-    }
     const dims = Prisma.raw(String(query.vector.length));
-    // Relaxed-order iterative scans may return neighbours slightly out of order: sort again.
+    // The plain (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N): the
+    // exact plan is a top-N sort over the filtered rows. Relaxed-order iterative scans may return
+    // neighbours slightly out of order, which the final ranking absorbs.
+    const distance =
+      plan === 'exact'
+        ? Prisma.sql`m.embedding <=> ${vector}::vector`
+        : Prisma.sql`(m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})`;
     const rows = await this.prisma.$queryRaw<ScoredRow[]>`
-      SELECT m.*, ${keyword} AS keyword FROM (
-        SELECT ${MEMORY_COLUMNS}, 1 - ((m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})) AS similarity
-        FROM memories m WHERE ${where}
-        ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.limit}
-      ) m ORDER BY similarity DESC`;
-    return { plan, rows };
+      WITH terms AS (
+        SELECT array_agg(lexeme) AS lexemes,
+               to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS query
+        FROM unnest(to_tsvector('english', ${query.text}))
+      ),
+      nearest AS (
+        SELECT m.id FROM memories m WHERE ${where} ORDER BY ${distance} LIMIT ${query.pool}
+      ),
+      matched AS MATERIALIZED (
+        SELECT m.id, m.search_vector AS tsv FROM memories m, terms
+        WHERE ${where} AND m.search_vector @@ terms.query LIMIT ${KEYWORD_SCAN_LIMIT}
+      ),
+      frequencies AS MATERIALIZED (
+        SELECT matched.id, t.lexeme, coalesce(array_length(t.positions, 1), 1) AS tf, length(matched.tsv) AS len
+        FROM matched CROSS JOIN LATERAL unnest(matched.tsv) t, terms
+        WHERE t.lexeme = ANY(terms.lexemes)
+      ),
+      documents AS MATERIALIZED (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
+      lengths AS MATERIALIZED (SELECT greatest(avg(length(tsv)), 1)::float8 AS average FROM matched),
+      keyword AS (
+        SELECT f.id, sum(
+          ln(1 + (greatest(${matching}::float8, d.df) - d.df + 0.5) / (d.df + 0.5))
+          * f.tf * ${BM25_K1_PLUS_ONE} / (f.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len / lengths.average))
+        ) AS score
+        FROM frequencies f JOIN documents d USING (lexeme), lengths
+        GROUP BY f.id ORDER BY score DESC LIMIT ${query.pool}
+      ),
+      candidates AS (SELECT id FROM nearest UNION SELECT id FROM keyword),
+      linked AS (
+        SELECT l.memory_id, array_agg(DISTINCT e.key) AS keys
+        FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
+        WHERE l.memory_id IN (SELECT id FROM candidates) AND e.key = ANY(${query.entityKeys}::text[])
+        GROUP BY l.memory_id
+      )
+      SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
+             coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
+             linked.keys AS "entityKeys", a.touches
+      FROM candidates c JOIN memories m ON m.id = c.id
+      LEFT JOIN keyword k ON k.id = c.id
+      LEFT JOIN linked ON linked.memory_id = c.id
+      LEFT JOIN memory_access a ON a.memory_id = c.id`;
+    return { plan, rows, matching };
   }
 
   /**
@@ -142,9 +189,10 @@ export class RetrievalRepository {
    * n^2 = SEARCH_EXACT_FACTOR * table, so the exact/HNSW boundary grows with the square root of
    * the table: ~2.4k rows at 10k, ~7.7k at 100k, ~24k at 1M with the default factor.
    */
-  private async choosePlan(where: Prisma.Sql): Promise<SearchPlan> {
+  private async choosePlan(where: Prisma.Sql): Promise<{ plan: SearchPlan; matching: number }> {
     const [matching, table] = await Promise.all([this.estimate(where), this.tableRows()]);
-    return matching * matching <= this.config.env.SEARCH_EXACT_FACTOR * Math.max(table, matching) ? 'exact' : 'hnsw';
+    const exact = matching * matching <= this.config.env.SEARCH_EXACT_FACTOR * Math.max(table, matching);
+    return { plan: exact ? 'exact' : 'hnsw', matching };
   }
 
   /** The planner's size of the memories table (all projects share the HNSW graph), cached a minute. */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isUuid, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
 import { MemoryChange, MemoriesRepository } from '../repositories/memories.repository';
 import { WriteContext } from '../repositories/memory-rows';
@@ -123,7 +124,13 @@ export class BatchService {
 function changeOf(update: BatchUpdate, embedding: number[] | undefined): MemoryChange {
   const change: MemoryChange = {};
   if (embedding) {
-    Object.assign(change, { memory: update.text, hash: memoryHash(update.text!), embedding, categories: null });
+    Object.assign(change, {
+      memory: update.text,
+      hash: memoryHash(update.text!),
+      embedding,
+      categories: null,
+      annotation: annotate(update.text!, new Date()),
+    });
   }
   if (update.metadata !== undefined) {
     change.metadata = update.metadata;

@@ -13,6 +13,7 @@ import {
 import { formatTimestamp, Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
+import { annotate } from '../annotation/annotate';
 import { deterministicUuid } from '../ids';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
@@ -196,7 +197,13 @@ export class IngestionService {
           if (target && !target.immutable && decision.event === 'UPDATE') {
             const text = decision.text || item.fact.text;
             const embedding = text === item.fact.text ? item.vector : (await this.embedder.embed([text]))[0];
-            const change = { memory: text, hash: memoryHash(text), embedding, categories: null };
+            const change = {
+              memory: text,
+              hash: memoryHash(text),
+              embedding,
+              categories: null,
+              annotation: annotate(text, new Date()),
+            };
             const after = await this.memories.updateIn(tx, projectId, target.id, change, context);
             results.push({ ...resultItem(after!, 'UPDATE'), previous_memory: target.memory });
             continue;
@@ -292,6 +299,7 @@ export function toNewMemory(
   request: AddRequest,
   item: { text: string; hash: string; scope: Scope; vector: number[] },
 ): NewMemory {
+  const createdAt = request.timestamp ? new Date(request.timestamp * 1000) : new Date();
   return {
     id: deterministicUuid(eventId, String(index)),
     memory: item.text,
@@ -300,9 +308,10 @@ export function toNewMemory(
     metadata: request.metadata,
     immutable: request.immutable,
     expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
-    createdAt: request.timestamp ? new Date(request.timestamp * 1000) : new Date(),
+    createdAt,
     sourceEventId: eventId,
     embedding: item.vector,
+    annotation: annotate(item.text, createdAt),
   };
 }
 

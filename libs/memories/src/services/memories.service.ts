@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isUuid, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { annotate } from '../annotation/annotate';
 import { FeedbackDto, UpdateMemoryDto } from '../dto/memory.dto';
 import { mapHistory, mapMemory, memoryHash } from '../memory.mapper';
 import { FeedbackRepository } from '../repositories/feedback.repository';
@@ -51,6 +52,7 @@ export class MemoriesService {
       change.hash = memoryHash(dto.text);
       [change.embedding] = await this.embedder.embed([dto.text]);
       change.categories = null;
+      change.annotation = annotate(dto.text, new Date());
     }
     if (dto.metadata !== undefined) {
       change.metadata = dto.metadata;

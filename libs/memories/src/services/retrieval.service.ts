@@ -1,26 +1,42 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider } from '@app/ai';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider, STOP_WORDS, tokenize } from '@app/ai';
 import { Memory } from '@app/core';
+import { ProjectsService } from '@app/tenancy';
+import { extractDateSpan } from '../annotation/dates';
+import { queryEntityKeys } from '../annotation/entities';
 import { mapMemory, MemoryResponse } from '../memory.mapper';
-import { RetrievalRepository, RetrievalScope, SearchPlan } from '../repositories/retrieval.repository';
+import { AnnotationsRepository } from '../repositories/annotations.repository';
+import { RetrievalRepository, RetrievalScope, ScoredRow, SearchPlan } from '../repositories/retrieval.repository';
+import { decayFactor, entityBoost, entityWeights, normaliseBm25, temporalMatch, WEIGHTS } from './hybrid-scoring';
 
-/** Weight of the full-text rank added to the semantic score (v3 always; v1/v2 with keyword_search). */
-const KEYWORD_WEIGHT = 0.15;
-const MAX_CANDIDATES = 1000;
+/** Content words of a query: what its BM25 score is normalised by. */
+const queryTermCount = (query: string) => new Set(tokenize(query).filter((word) => !STOP_WORDS.has(word))).size;
+
+/** Candidates each channel brings at least: room for fusion, reranking and decay to reorder. */
+const MIN_POOL = 50;
+const MAX_POOL = 1000;
 
 export interface SearchOptions {
   query: string;
   topK: number;
-  /** Minimum score; 0 or null keeps everything. */
+  /** Minimum fused score (before decay); 0 or null keeps everything. */
   threshold: number | null;
   rerank: boolean;
-  keywordBoost: boolean;
+  /**
+   * Fuse the keyword channel (BM25 candidates of their own), entity links and the query's time with the
+   * semantic score; otherwise the score is the semantic similarity alone.
+   */
+  hybrid: boolean;
+  /** "Now" for the query's relative dates ("last week"); defaults to the request time. */
+  referenceDate?: Date;
+  /** Re-rank by retrieval history when the project has decay on (v3 searches only). */
+  decay?: boolean;
 }
 
 export interface SearchHit {
   memory: MemoryResponse;
   score: number;
-  breakdown: { semantic: number; bm25: number; rerank?: number };
+  breakdown: { semantic: number; bm25: number; entity?: number; temporal?: number; rerank?: number };
 }
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
@@ -28,8 +44,12 @@ const clamp = (value: number) => Math.min(1, Math.max(0, value));
 /** List and search over a project's memories (contract 5.1-5.7). */
 @Injectable()
 export class RetrievalService {
+  private readonly logger = new Logger(RetrievalService.name);
+
   constructor(
     private readonly retrieval: RetrievalRepository,
+    private readonly annotations: AnnotationsRepository,
+    private readonly projects: ProjectsService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
   ) {}
@@ -50,27 +70,49 @@ export class RetrievalService {
   }
 
   /**
-   * Embeds the query, takes the nearest candidates (a wider pool than top_k, so keyword fusion and
-   * reranking can reorder), scores them in [0, 1], applies the threshold, then reranks if asked.
+   * Embeds the query, gathers candidates from the vector and keyword channels, fuses semantic
+   * similarity, BM25, entity links and the query's time into one score in [0, 1], applies the
+   * threshold, reranks if asked, then scales by decay when the project has it on.
    */
   async search(
     projectId: string,
     scope: RetrievalScope,
     options: SearchOptions,
   ): Promise<{ plan: SearchPlan; hits: SearchHit[] }> {
-    const [vector] = await this.embedder.embed([options.query]);
-    const pool = Math.min(MAX_CANDIDATES, Math.max(options.topK * 2, 20));
-    const { plan, rows } = await this.retrieval.nearest(projectId, scope, {
+    const entityKeys = options.hybrid ? queryEntityKeys(options.query) : [];
+    const [[vector], decay, mentions] = await Promise.all([
+      this.embedder.embed([options.query]),
+      options.decay ? this.projects.settings(projectId).then((project) => project.decay) : false,
+      this.annotations.mentionCounts(projectId, entityKeys),
+    ]);
+    const pool = Math.min(MAX_POOL, Math.max(options.topK * 3, MIN_POOL));
+    const { plan, rows, matching } = await this.retrieval.candidates(projectId, scope, {
       embedder: this.embedder.id,
       vector,
-      text: options.query,
-      limit: pool,
+      text: options.hybrid ? options.query : '',
+      pool,
+      entityKeys: [...mentions.keys()],
     });
-    let hits: SearchHit[] = rows.map((row) => {
+    const now = options.referenceDate ?? new Date();
+    const when = options.hybrid ? extractDateSpan(options.query, now) : null;
+    const terms = options.hybrid ? queryTermCount(options.query) : 0;
+    const weights = entityWeights(mentions, matching);
+    const active =
+      WEIGHTS.semantic +
+      (terms > 0 ? WEIGHTS.keyword : 0) +
+      (weights.size > 0 ? WEIGHTS.entity : 0) +
+      (when ? WEIGHTS.temporal : 0);
+    let hits: (SearchHit & { row: ScoredRow })[] = rows.map((row) => {
       const semantic = clamp(Number(row.similarity));
-      const bm25 = clamp(Number(row.keyword));
-      const score = clamp(semantic + (options.keywordBoost ? KEYWORD_WEIGHT * bm25 : 0));
-      return { memory: mapMemory(row), score, breakdown: { semantic, bm25 } };
+      const bm25 = normaliseBm25(Number(row.keyword), terms);
+      const entity = entityBoost(row.entityKeys, weights, matching);
+      const event = row.eventStart && row.eventEnd ? { start: row.eventStart, end: row.eventEnd } : null;
+      const temporal = when ? temporalMatch(when, event, row.createdAt) : 0;
+      const fused =
+        WEIGHTS.semantic * semantic + WEIGHTS.keyword * bm25 + WEIGHTS.entity * entity + WEIGHTS.temporal * temporal;
+      const breakdown: SearchHit['breakdown'] = { semantic, bm25 };
+      if (options.hybrid) Object.assign(breakdown, { entity, temporal });
+      return { row, memory: mapMemory(row), score: clamp(fused / active), breakdown };
     });
     hits.sort((a, b) => b.score - a.score);
     if (options.threshold) {
@@ -79,11 +121,34 @@ export class RetrievalService {
     if (options.rerank && hits.length > 1) {
       hits = await this.rerank(options.query, hits);
     }
-    return { plan, hits: hits.slice(0, options.topK) };
+    if (decay) {
+      hits = this.applyDecay(projectId, hits, options.topK);
+    }
+    return { plan, hits: hits.slice(0, options.topK).map(({ row: _row, ...hit }) => hit) };
+  }
+
+  /**
+   * Orders by score x decay factor (the public score stays clamped to [0, 1]) and records the returned
+   * memories' retrieval off the request path.
+   */
+  private applyDecay<T extends SearchHit & { row: ScoredRow }>(projectId: string, hits: T[], topK: number): T[] {
+    const now = new Date();
+    const ranked = hits
+      .map((hit) => {
+        const fallback = hit.row.eventStart ?? hit.row.updatedAt;
+        return { hit, rank: hit.score * decayFactor(hit.row.touches, fallback, now) };
+      })
+      .sort((a, b) => b.rank - a.rank)
+      .map(({ hit, rank }) => ({ ...hit, score: clamp(rank) }));
+    const returned = ranked.slice(0, topK).map((hit) => hit.memory.id);
+    this.annotations.touch(projectId, returned).catch((error: unknown) => {
+      this.logger.warn(`decay: recording retrievals failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    return ranked;
   }
 
   /** The LLM's relevance becomes the score; without a reranker (offline) the order stays. */
-  private async rerank(query: string, hits: SearchHit[]): Promise<SearchHit[]> {
+  private async rerank<T extends SearchHit>(query: string, hits: T[]): Promise<T[]> {
     const relevance = await this.llm.rerank({
       query,
       documents: hits.map((hit) => ({ id: hit.memory.id, text: hit.memory.memory })),

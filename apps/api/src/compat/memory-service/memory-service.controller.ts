@@ -173,6 +173,6 @@ export class MemoryServiceController {
   }
 
   private searchOptions(body: { query: string; top_k: number; min_score: number }) {
-    return { query: body.query, topK: body.top_k, threshold: body.min_score, rerank: false, keywordBoost: false };
+    return { query: body.query, topK: body.top_k, threshold: body.min_score, rerank: false, hybrid: false };
   }
 }

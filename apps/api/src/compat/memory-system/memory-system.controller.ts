@@ -93,7 +93,7 @@ export class MemorySystemController {
     const { hits } = await this.retrieval.search(
       auth.projectId,
       { filter: userFilter(query.user_id) },
-      { query: query.query, topK: query.limit, threshold: null, rerank: false, keywordBoost: false },
+      { query: query.query, topK: query.limit, threshold: null, rerank: false, hybrid: false },
     );
     const data = await systemMemories(
       this.memories,

@@ -239,7 +239,7 @@ export class OssController {
     const { hits } = await this.retrieval.search(
       auth.projectId,
       { filter, showExpired: body.show_expired === true },
-      { ...params, rerank: false, keywordBoost: true },
+      { ...params, rerank: false, hybrid: true },
     );
     return {
       results: hits.map((hit) => ({

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService } from '@app/core';
+import type { EntityMention } from '../annotation/entities';
+import { Scope } from '../memory.types';
+import { scopeColumns } from './memory-rows';
+
+type Tx = Prisma.TransactionClient;
+
+export interface LinkRequest {
+  id: string;
+  scope: Scope;
+  entities: EntityMention[];
+}
+
+/** How many memories of the scope each retrieval kept, at most (older touches fall off). */
+const MAX_TOUCHES = 20;
+
+const scopeKey = (scope: Scope) => {
+  const columns = scopeColumns(scope);
+  return JSON.stringify([columns.userId, columns.agentId, columns.appId, columns.runId]);
+};
+
+/** Entities memories mention (stored once per scope, linked to each memory) and retrieval history for decay. */
+@Injectable()
+export class AnnotationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Upserts each memory's entities in its scope and links them, in two statements for the whole batch. */
+  async link(tx: Tx, projectId: string, memories: LinkRequest[]): Promise<void> {
+    const rows = memories.flatMap((memory) =>
+      memory.entities.map((entity) => ({ memoryId: memory.id, scopeKey: scopeKey(memory.scope), ...entity })),
+    );
+    if (rows.length === 0) {
+      return;
+    }
+    const entities = new Map(rows.map((row) => [`${row.scopeKey}\u0000${row.key}`, row]));
+    const values = [...entities.values()].map(
+      (row) => Prisma.sql`(${projectId}::uuid, ${row.scopeKey}, ${row.key}, ${row.name}, ${row.kind})`,
+    );
+    await tx.$executeRaw`
+      INSERT INTO named_entities (project_id, scope_key, key, name, kind) VALUES ${Prisma.join(values)}
+      ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
+    const links = rows.map((row) => Prisma.sql`(${row.memoryId}::uuid, ${row.scopeKey}, ${row.key})`);
+    await tx.$executeRaw`
+      INSERT INTO memory_entity_links (memory_id, entity_id)
+      SELECT l.memory_id, e.id FROM (VALUES ${Prisma.join(links)}) AS l(memory_id, scope_key, key)
+      JOIN named_entities e ON e.project_id = ${projectId}::uuid AND e.scope_key = l.scope_key AND e.key = l.key
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Replaces a memory's links after its text changed. */
+  async relink(tx: Tx, projectId: string, memory: LinkRequest): Promise<void> {
+    await tx.$executeRaw`DELETE FROM memory_entity_links WHERE memory_id = ${memory.id}::uuid`;
+    await this.link(tx, projectId, [memory]);
+  }
+
+  /** How many memories of the project mention each key (rare entities say more about a memory). */
+  async mentionCounts(projectId: string, keys: string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) {
+      return new Map();
+    }
+    const rows = await this.prisma.$queryRaw<{ key: string; count: number }[]>`
+      SELECT e.key, count(*)::int AS count FROM named_entities e
+      JOIN memory_entity_links l ON l.entity_id = e.id
+      WHERE e.project_id = ${projectId}::uuid AND e.key = ANY(${keys}::text[])
+      GROUP BY e.key`;
+    return new Map(rows.map((row) => [row.key, row.count]));
+  }
+
+  /** Records that these memories were just retrieved (the latest touches only). */
+  async touch(projectId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
+    await this.prisma.$executeRaw`
+      INSERT INTO memory_access (memory_id, project_id, touches)
+      SELECT m.id, m.project_id, ARRAY[now()] FROM memories m
+      WHERE m.project_id = ${projectId}::uuid AND m.id = ANY(${ids}::uuid[])
+      ON CONFLICT (memory_id) DO UPDATE SET touches =
+        (memory_access.touches || now())[greatest(1, cardinality(memory_access.touches) + 2 - ${MAX_TOUCHES}):]`;
+  }
+}
