@@ -77,15 +77,15 @@ async function main(): Promise<void> {
 
   const addLatencies: number[] = [];
   const addStarted = Date.now();
-  // Turns of one conversation go in order (extraction reads the conversation so far); conversations in parallel.
+  // Turns of one conversation arrive in order, as a live conversation would (extraction reads the conversation
+  // so far, search sees what was said around a turn); conversations run in parallel.
   const queues = conversations.map((conversation) => ({ conversation, next: 0 }));
-  const lanes = MODE === 'infer' ? Math.min(CONCURRENCY, queues.length) : CONCURRENCY;
+  const lanes = Math.min(CONCURRENCY, queues.length);
   const addWorker = async (lane: number) => {
     for (;;) {
-      const queue =
-        MODE === 'infer'
-          ? queues.filter((_, index) => index % lanes === lane).find((q) => q.next < q.conversation.turns.length)
-          : queues.find((q) => q.next < q.conversation.turns.length);
+      const queue = queues
+        .filter((_, index) => index % lanes === lane)
+        .find((q) => q.next < q.conversation.turns.length);
       if (!queue) return;
       const turn = queue.conversation.turns[queue.next++];
       const sent = performance.now();

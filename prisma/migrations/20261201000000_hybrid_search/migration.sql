@@ -3,6 +3,11 @@ ALTER TABLE "memories"
   ADD COLUMN "search_vector" tsvector GENERATED ALWAYS AS (to_tsvector('english', "memory")) STORED;
 CREATE INDEX "memories_search_vector_idx" ON "memories" USING GIN ("search_vector");
 
+-- Order of arrival, so that search can see what was said right before and after a memory in its scope.
+CREATE SEQUENCE "memories_seq_seq";
+ALTER TABLE "memories" ADD COLUMN "seq" BIGINT DEFAULT nextval('memories_seq_seq');
+ALTER SEQUENCE "memories_seq_seq" OWNED BY "memories"."seq";
+
 -- Time: when what a memory describes happened (resolved against the add's timestamp).
 ALTER TABLE "memories" ADD COLUMN "event_start" TIMESTAMPTZ(6), ADD COLUMN "event_end" TIMESTAMPTZ(6);
 
@@ -24,6 +29,8 @@ CREATE INDEX "named_entities_project_id_key_idx" ON "named_entities"("project_id
 CREATE TABLE "memory_entity_links" (
   "memory_id" UUID NOT NULL,
   "entity_id" UUID NOT NULL,
+  -- 1 for what the memory is about (the entity it opens with), less for a passing mention.
+  "salience" REAL NOT NULL DEFAULT 1,
   CONSTRAINT "memory_entity_links_pkey" PRIMARY KEY ("memory_id", "entity_id"),
   CONSTRAINT "memory_entity_links_memory_id_fkey" FOREIGN KEY ("memory_id") REFERENCES "memories"("id") ON DELETE CASCADE ON UPDATE CASCADE,
   CONSTRAINT "memory_entity_links_entity_id_fkey" FOREIGN KEY ("entity_id") REFERENCES "named_entities"("id") ON DELETE CASCADE ON UPDATE CASCADE

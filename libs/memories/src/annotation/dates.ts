@@ -52,10 +52,9 @@ function bareYears(text: string): DateSpan[] {
  * `reference` (when it was said), as one span from the earliest to the latest date named; null when none.
  */
 export function extractDateSpan(text: string, reference: Date): DateSpan | null {
-  const spans = [
-    ...chrono.parse(text, { instant: reference, timezone: 0 }).map(spanOf),
-    ...bareYears(text),
-  ].filter((span): span is DateSpan => span !== null);
+  const spans = [...chrono.parse(text, { instant: reference, timezone: 0 }).map(spanOf), ...bareYears(text)].filter(
+    (span): span is DateSpan => span !== null,
+  );
   if (spans.length === 0) return null;
   return {
     start: new Date(Math.min(...spans.map((span) => span.start.getTime()))),

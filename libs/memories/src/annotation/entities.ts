@@ -9,7 +9,11 @@ export interface EntityMention {
   /** As first written. */
   name: string;
   kind: EntityKind;
+  /** 1 for the name a text opens with (what it is about), MENTION_SALIENCE for the others. */
+  salience: number;
 }
+
+export const MENTION_SALIENCE = 0.25;
 
 const MAX_PHRASES = 8;
 /** Words this frequent (per million subtitle words) are too common to make a key phrase on their own. */
@@ -105,9 +109,11 @@ function kindOf(words: string[], before: Token | undefined): EntityKind {
 export function extractEntities(text: string): EntityMention[] {
   const list = tokens(text);
   const found = new Map<string, EntityMention>();
-  const add = (words: string[], kind: EntityKind) => {
+  const add = (words: string[], kind: EntityKind, salience = MENTION_SALIENCE) => {
     const key = entityKey(words);
-    if (key && !found.has(key)) found.set(key, { key, name: words.join(' '), kind });
+    const known = found.get(key);
+    if (key && !known) found.set(key, { key, name: words.join(' '), kind, salience });
+    else if (known) known.salience = Math.max(known.salience, salience);
   };
   for (let i = 0; i < list.length; i++) {
     if (!isProperWord(list[i])) continue;
@@ -120,7 +126,7 @@ export function extractEntities(text: string): EntityMention[] {
       else break;
     }
     const words = list.slice(i, end).map((token) => token.text);
-    add(words, kindOf(words, list[i - 1]));
+    add(words, kindOf(words, list[i - 1]), i === 0 ? 1 : MENTION_SALIENCE);
     i = end - 1;
   }
   const frequencies = wordFrequencies();
@@ -155,4 +161,19 @@ export function queryEntityKeys(query: string): string[] {
     for (let i = 0; i + n <= words.length; i++) keys.add(entityKey(words.slice(i, i + n)));
   }
   return [...keys].filter(Boolean);
+}
+
+/**
+ * What a memory's vector is computed from: a transcript line ("Caroline: I went ...") without its
+ * speaker label, so similarity reflects what was said; who said it stays an entity link of the memory.
+ * Labels that are ordinary words ("Note: ...") stay part of the text.
+ */
+export function embeddingText(text: string): string {
+  const match = /^\s*(\p{Lu}[\p{L}'’.-]*(?:\s\p{Lu}[\p{L}'’.-]*)?):\s+(?=\S)/u.exec(text);
+  if (!match) return text;
+  const words = match[1].split(/\s/);
+  const named = words.every((word, index) =>
+    isProperWord({ text: word, lower: word.toLowerCase(), initial: index === 0 }),
+  );
+  return named ? text.slice(match[0].length) : text;
 }

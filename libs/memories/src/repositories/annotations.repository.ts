@@ -40,10 +40,12 @@ export class AnnotationsRepository {
     await tx.$executeRaw`
       INSERT INTO named_entities (project_id, scope_key, key, name, kind) VALUES ${Prisma.join(values)}
       ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
-    const links = rows.map((row) => Prisma.sql`(${row.memoryId}::uuid, ${row.scopeKey}, ${row.key})`);
+    const links = rows.map(
+      (row) => Prisma.sql`(${row.memoryId}::uuid, ${row.scopeKey}, ${row.key}, ${row.salience}::real)`,
+    );
     await tx.$executeRaw`
-      INSERT INTO memory_entity_links (memory_id, entity_id)
-      SELECT l.memory_id, e.id FROM (VALUES ${Prisma.join(links)}) AS l(memory_id, scope_key, key)
+      INSERT INTO memory_entity_links (memory_id, entity_id, salience)
+      SELECT l.memory_id, e.id, l.salience FROM (VALUES ${Prisma.join(links)}) AS l(memory_id, scope_key, key, salience)
       JOIN named_entities e ON e.project_id = ${projectId}::uuid AND e.scope_key = l.scope_key AND e.key = l.key
       ON CONFLICT DO NOTHING`;
   }

@@ -34,10 +34,13 @@ export interface ScoredRow extends Memory {
   keyword: number;
   eventStart: Date | null;
   eventEnd: Date | null;
-  /** Query entity keys this memory is linked to. */
-  entityKeys: string[] | null;
+  /** Query entity keys this memory is linked to, with the link's salience. */
+  entityKeys: Record<string, number> | null;
   /** When search last returned it (decay), oldest first. */
   touches: Date[] | null;
+  /** The memories stored right before and after it in its scope, when known. */
+  prev: string | null;
+  next: string | null;
 }
 
 export interface CandidateQuery {
@@ -126,7 +129,7 @@ export class RetrievalRepository {
     projectId: string,
     scope: RetrievalScope,
     query: CandidateQuery,
-  ): Promise<{ plan: SearchPlan; rows: ScoredRow[]; matching: number }> {
+  ): Promise<{ plan: SearchPlan; rows: ScoredRow[]; scopeSize: number }> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
     const { plan, matching } = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);
@@ -138,8 +141,23 @@ export class RetrievalRepository {
       plan === 'exact'
         ? Prisma.sql`m.embedding <=> ${vector}::vector`
         : Prisma.sql`(m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})`;
-    const rows = await this.prisma.$queryRaw<ScoredRow[]>`
-      WITH terms AS (
+    // BM25's rarity needs the scope's size: counted when the scope is small enough to rank exactly,
+    // the planner's estimate otherwise.
+    const size =
+      plan === 'exact'
+        ? Prisma.sql`(SELECT count(*) FROM memories m WHERE ${where})::float8`
+        : Prisma.sql`${matching}::float8`;
+    // What was stored right before and after each memory of its scope (the conversation around it): a
+    // window over the scope when it is small, nothing for broad scopes.
+    const adjacency =
+      plan === 'exact'
+        ? Prisma.sql`ordered AS MATERIALIZED (
+            SELECT m.id, lag(m.id) OVER w AS prev, lead(m.id) OVER w AS next FROM memories m WHERE ${where}
+            WINDOW w AS (PARTITION BY m.user_id, m.agent_id, m.app_id, m.run_id ORDER BY m.seq))`
+        : Prisma.sql`ordered AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false)`;
+    const rows = await this.prisma.$queryRaw<(ScoredRow & { scopeSize: number })[]>`
+      WITH scope AS MATERIALIZED (SELECT ${size} AS size),
+      terms AS (
         SELECT array_agg(lexeme) AS lexemes,
                to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS query
         FROM unnest(to_tsvector('english', ${query.text}))
@@ -160,27 +178,34 @@ export class RetrievalRepository {
       lengths AS MATERIALIZED (SELECT greatest(avg(length(tsv)), 1)::float8 AS average FROM matched),
       keyword AS (
         SELECT f.id, sum(
-          ln(1 + (greatest(${matching}::float8, d.df) - d.df + 0.5) / (d.df + 0.5))
+          ln(1 + (greatest(scope.size, d.df) - d.df + 0.5) / (d.df + 0.5))
           * f.tf * ${BM25_K1_PLUS_ONE} / (f.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len / lengths.average))
         ) AS score
-        FROM frequencies f JOIN documents d USING (lexeme), lengths
+        FROM frequencies f JOIN documents d USING (lexeme), lengths, scope
         GROUP BY f.id ORDER BY score DESC LIMIT ${query.pool}
       ),
-      candidates AS (SELECT id FROM nearest UNION SELECT id FROM keyword),
+      found AS (SELECT id FROM nearest UNION SELECT id FROM keyword),
+      ${adjacency},
+      candidates AS (
+        SELECT id FROM found
+        UNION SELECT o.prev FROM ordered o JOIN found f ON f.id = o.id WHERE o.prev IS NOT NULL
+        UNION SELECT o.next FROM ordered o JOIN found f ON f.id = o.id WHERE o.next IS NOT NULL
+      ),
       linked AS (
-        SELECT l.memory_id, array_agg(DISTINCT e.key) AS keys
+        SELECT l.memory_id, jsonb_object_agg(e.key, l.salience) AS keys
         FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
         WHERE l.memory_id IN (SELECT id FROM candidates) AND e.key = ANY(${query.entityKeys}::text[])
         GROUP BY l.memory_id
       )
       SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
              coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
-             linked.keys AS "entityKeys", a.touches
-      FROM candidates c JOIN memories m ON m.id = c.id
+             linked.keys AS "entityKeys", a.touches, scope.size AS "scopeSize", o.prev, o.next
+      FROM candidates c JOIN memories m ON m.id = c.id CROSS JOIN scope
+      LEFT JOIN ordered o ON o.id = c.id
       LEFT JOIN keyword k ON k.id = c.id
       LEFT JOIN linked ON linked.memory_id = c.id
       LEFT JOIN memory_access a ON a.memory_id = c.id`;
-    return { plan, rows, matching };
+    return { plan, rows, scopeSize: rows.length > 0 ? Number(rows[0].scopeSize) : matching };
   }
 
   /**

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChatMessage, Embedder, EMBEDDER, emptyUsage, TokenUsage } from '@app/ai';
 import { AppError, ErrorCode } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { embeddingText } from '../annotation/entities';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
 import { toCatalog } from '../catalog';
 import { memoryHash } from '../memory.mapper';
@@ -20,8 +21,7 @@ export function invalidAdd(reason: string): AppError {
 }
 
 export type AddOutcome =
-  | { kind: 'queued'; eventId: string }
-  | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
+  { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
 
 /** What a self-hosted surface adds to a platform add request. */
 export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>>;
@@ -81,7 +81,7 @@ export class AddMemoriesService {
     // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
     const stored = await this.memories.existingHashes(projectId, request.scope, texts.map(memoryHash));
     const fresh = texts.filter((text) => text.trim() && !stored.has(memoryHash(text)));
-    const vectors = fresh.length > 0 ? await this.embedder.embed(fresh) : [];
+    const vectors = fresh.length > 0 ? await this.embedder.embed(fresh.map(embeddingText)) : [];
     const context = { embedder: this.embedder.id, input: request.messages, eventId: event.id };
     const scopes = fresh.length > 0 ? [request.scope] : [];
     const rows = await this.memories.inScopes(projectId, scopes, async (tx) => {

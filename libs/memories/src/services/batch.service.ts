@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isUuid, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
 import { MemoryChange, MemoriesRepository } from '../repositories/memories.repository';
@@ -81,7 +82,9 @@ export class BatchService {
     const changed = updates.filter(
       ({ id, text }) => text !== undefined && text.trim() && text !== current.get(id)!.memory,
     );
-    const vectors = changed.length ? await this.embedder.embed(changed.map((update) => update.text!)) : [];
+    const vectors = changed.length
+      ? await this.embedder.embed(changed.map((update) => embeddingText(update.text!)))
+      : [];
     const embeddings = new Map(changed.map((update, index) => [update, vectors[index]]));
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     await this.memories.transaction(async (tx) => {

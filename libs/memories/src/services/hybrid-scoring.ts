@@ -5,7 +5,15 @@ import { DateSpan, overlaps } from '../annotation/dates';
  * The fused score is the weighted mean over the signals the query can use: a query without keyword
  * terms, entities or a time expression is scored on the others alone.
  */
-export const WEIGHTS = { semantic: 1, keyword: 1, entity: 0.5, temporal: 0.5 };
+export const WEIGHTS = { semantic: 1, keyword: 1, entity: 2, temporal: 0.5 };
+
+/** How much of its best neighbour's score a memory gets (conversation turns answer each other). */
+export const CONTEXT_WEIGHT = 0.3;
+
+/** A memory's score with its conversational context: its own, raised towards a strong neighbour's. */
+export function contextScore(own: number, neighbour: number): number {
+  return Math.max(own, own + CONTEXT_WEIGHT * (neighbour - own));
+}
 
 /** BM25 to [0, 1] by a logistic curve whose midpoint grows with the query's term count (longer queries score higher). */
 export function normaliseBm25(raw: number, terms: number): number {
@@ -15,13 +23,18 @@ export function normaliseBm25(raw: number, terms: number): number {
 }
 
 /**
- * The query entities a memory is linked to, each weighted by its rarity in the scope, on a scale where
- * one entity that only this memory mentions scores 1 (a name every memory mentions says little).
+ * The query entities a memory is linked to, each weighted by its rarity in the scope and by its salience
+ * in the memory, on a scale where one entity that only this memory is about scores 1 (a name every
+ * memory mentions says little).
  */
-export function entityBoost(linked: string[] | null, weights: Map<string, number>, memories: number): number {
-  if (!linked?.length || weights.size === 0) return 0;
+export function entityBoost(
+  linked: Record<string, number> | null,
+  weights: Map<string, number>,
+  memories: number,
+): number {
+  if (!linked || weights.size === 0) return 0;
   let matched = 0;
-  for (const key of linked) matched += weights.get(key) ?? 0;
+  for (const [key, salience] of Object.entries(linked)) matched += (weights.get(key) ?? 0) * salience;
   return Math.min(1, matched / Math.log(1 + Math.max(memories, 1)));
 }
 

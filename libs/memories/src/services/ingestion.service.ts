@@ -13,6 +13,7 @@ import {
 import { formatTimestamp, Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
+import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { deterministicUuid } from '../ids';
 import { memoryHash } from '../memory.mapper';
@@ -102,7 +103,7 @@ export class IngestionService {
     if (unique.length === 0) {
       return [];
     }
-    const vectors = await this.embedder.embed(unique.map((fact) => fact.text));
+    const vectors = await this.embedder.embed(unique.map((fact) => embeddingText(fact.text)));
     return unique.map((fact, index) => ({
       fact,
       scope: request.wholeScope ? request.scope : attribute(request.scope, fact.source),
@@ -196,7 +197,8 @@ export class IngestionService {
           }
           if (target && !target.immutable && decision.event === 'UPDATE') {
             const text = decision.text || item.fact.text;
-            const embedding = text === item.fact.text ? item.vector : (await this.embedder.embed([text]))[0];
+            const embedding =
+              text === item.fact.text ? item.vector : (await this.embedder.embed([embeddingText(text)]))[0];
             const change = {
               memory: text,
               hash: memoryHash(text),

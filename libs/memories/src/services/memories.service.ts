@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isUuid, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { FeedbackDto, UpdateMemoryDto } from '../dto/memory.dto';
 import { mapHistory, mapMemory, memoryHash } from '../memory.mapper';
@@ -50,7 +51,7 @@ export class MemoriesService {
     if (dto.text !== undefined && dto.text.trim() && dto.text !== current.memory) {
       change.memory = dto.text;
       change.hash = memoryHash(dto.text);
-      [change.embedding] = await this.embedder.embed([dto.text]);
+      [change.embedding] = await this.embedder.embed([embeddingText(dto.text)]);
       change.categories = null;
       change.annotation = annotate(dto.text, new Date());
     }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
+import { embeddingText } from '../annotation/entities';
 import { ReembedRepository } from '../repositories/reembed.repository';
 import { VectorIndexRepository } from '../repositories/vector-index.repository';
 
@@ -39,7 +40,9 @@ export class ReembedService {
     for (;;) {
       const batch = await this.rows.staleAfter(id, after, batchSize, options.projectId);
       if (batch.length === 0) break;
-      const vectors = await this.embedder.embed(batch.map((row) => (row.memory.trim() ? row.memory : ' ')));
+      const vectors = await this.embedder.embed(
+        batch.map((row) => (row.memory.trim() ? embeddingText(row.memory) : ' ')),
+      );
       const written = await this.rows.write(
         id,
         batch.map((memory, i) => ({ memory, vector: vectors[i] })),

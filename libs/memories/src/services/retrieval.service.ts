@@ -7,7 +7,41 @@ import { queryEntityKeys } from '../annotation/entities';
 import { mapMemory, MemoryResponse } from '../memory.mapper';
 import { AnnotationsRepository } from '../repositories/annotations.repository';
 import { RetrievalRepository, RetrievalScope, ScoredRow, SearchPlan } from '../repositories/retrieval.repository';
-import { decayFactor, entityBoost, entityWeights, normaliseBm25, temporalMatch, WEIGHTS } from './hybrid-scoring';
+import {
+  contextScore,
+  decayFactor,
+  entityBoost,
+  entityWeights,
+  normaliseBm25,
+  temporalMatch,
+  WEIGHTS,
+} from './hybrid-scoring';
+
+/** Each memory also scores part of the best score of what was said right before or after it. */
+function withNeighbours<T extends SearchHit & { row: ScoredRow }>(hits: T[]): T[] {
+  const scores = new Map(hits.map((hit) => [hit.memory.id, hit.score]));
+  return hits.map((hit) => {
+    const near = Math.max(scores.get(hit.row.prev ?? '') ?? 0, scores.get(hit.row.next ?? '') ?? 0);
+    return { ...hit, score: contextScore(hit.score, near), breakdown: { ...hit.breakdown, context: near } };
+  });
+}
+
+/**
+ * Candidates relevant by their meaning or their words; a turn kept only for its context passes with the
+ * neighbour that brought it. The fused score, which entities, time and context raise, only orders.
+ */
+function aboveThreshold<T extends SearchHit & { row: ScoredRow }>(hits: T[], threshold: number): T[] {
+  const relevant = new Set(
+    hits
+      .filter((hit) => Math.max(hit.breakdown.semantic, hit.breakdown.bm25) >= threshold)
+      .map((hit) => hit.memory.id),
+  );
+  return hits.filter(
+    (hit) =>
+      relevant.has(hit.memory.id) ||
+      (hit.breakdown.context !== undefined && (relevant.has(hit.row.prev ?? '') || relevant.has(hit.row.next ?? ''))),
+  );
+}
 
 /** Content words of a query: what its BM25 score is normalised by. */
 const queryTermCount = (query: string) => new Set(tokenize(query).filter((word) => !STOP_WORDS.has(word))).size;
@@ -19,7 +53,10 @@ const MAX_POOL = 1000;
 export interface SearchOptions {
   query: string;
   topK: number;
-  /** Minimum fused score (before decay); 0 or null keeps everything. */
+  /**
+   * Minimum relevance of a candidate, checked before fusion (0 or null keeps everything): its semantic
+   * similarity or its keyword score must reach it, or a neighbour's must (hybrid search).
+   */
   threshold: number | null;
   rerank: boolean;
   /**
@@ -36,7 +73,14 @@ export interface SearchOptions {
 export interface SearchHit {
   memory: MemoryResponse;
   score: number;
-  breakdown: { semantic: number; bm25: number; entity?: number; temporal?: number; rerank?: number };
+  breakdown: {
+    semantic: number;
+    bm25: number;
+    entity?: number;
+    temporal?: number;
+    context?: number;
+    rerank?: number;
+  };
 }
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
@@ -70,9 +114,10 @@ export class RetrievalService {
   }
 
   /**
-   * Embeds the query, gathers candidates from the vector and keyword channels, fuses semantic
-   * similarity, BM25, entity links and the query's time into one score in [0, 1], applies the
-   * threshold, reranks if asked, then scales by decay when the project has it on.
+   * Embeds the query, gathers candidates from the vector and keyword channels (and the turns around
+   * them), fuses semantic similarity, BM25, entity links, the query's time and the neighbours' scores
+   * into one score in [0, 1], applies the threshold, reranks if asked, then scales by decay when the
+   * project has it on.
    */
   async search(
     projectId: string,
@@ -86,7 +131,7 @@ export class RetrievalService {
       this.annotations.mentionCounts(projectId, entityKeys),
     ]);
     const pool = Math.min(MAX_POOL, Math.max(options.topK * 3, MIN_POOL));
-    const { plan, rows, matching } = await this.retrieval.candidates(projectId, scope, {
+    const { plan, rows, scopeSize } = await this.retrieval.candidates(projectId, scope, {
       embedder: this.embedder.id,
       vector,
       text: options.hybrid ? options.query : '',
@@ -96,7 +141,7 @@ export class RetrievalService {
     const now = options.referenceDate ?? new Date();
     const when = options.hybrid ? extractDateSpan(options.query, now) : null;
     const terms = options.hybrid ? queryTermCount(options.query) : 0;
-    const weights = entityWeights(mentions, matching);
+    const weights = entityWeights(mentions, scopeSize);
     const active =
       WEIGHTS.semantic +
       (terms > 0 ? WEIGHTS.keyword : 0) +
@@ -105,7 +150,7 @@ export class RetrievalService {
     let hits: (SearchHit & { row: ScoredRow })[] = rows.map((row) => {
       const semantic = clamp(Number(row.similarity));
       const bm25 = normaliseBm25(Number(row.keyword), terms);
-      const entity = entityBoost(row.entityKeys, weights, matching);
+      const entity = entityBoost(row.entityKeys, weights, scopeSize);
       const event = row.eventStart && row.eventEnd ? { start: row.eventStart, end: row.eventEnd } : null;
       const temporal = when ? temporalMatch(when, event, row.createdAt) : 0;
       const fused =
@@ -114,9 +159,12 @@ export class RetrievalService {
       if (options.hybrid) Object.assign(breakdown, { entity, temporal });
       return { row, memory: mapMemory(row), score: clamp(fused / active), breakdown };
     });
+    if (options.hybrid) {
+      hits = withNeighbours(hits);
+    }
     hits.sort((a, b) => b.score - a.score);
     if (options.threshold) {
-      hits = hits.filter((hit) => hit.score >= options.threshold!);
+      hits = aboveThreshold(hits, options.threshold);
     }
     if (options.rerank && hits.length > 1) {
       hits = await this.rerank(options.query, hits);
