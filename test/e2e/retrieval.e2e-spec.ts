@@ -205,11 +205,21 @@ describe('retrieval: list and search routes', () => {
   describe('search', () => {
     it('v3: nearest first, scores in [0,1] with a breakdown, top_k and threshold honoured', async () => {
       const response = await v3Search({ query: 'spicy ramen noodles', filters: { user_id: 'alice' } }).expect(200);
-      const results = response.body.results as { id: string; score: number; score_breakdown: object }[];
+      type Breakdown = { semantic: number; bm25: number; context: number };
+      const results = response.body.results as { id: string; score: number; score_breakdown: Breakdown }[];
       expect(results[0].id).toBe(ids.ramen);
-      expect(results.every((r) => r.score >= 0.1 && r.score <= 1)).toBe(true);
+      // The threshold gates relevance (meaning or words, or a relevant neighbour's); the fused score orders.
+      const relevant = (b: Breakdown) => Math.max(b.semantic, b.bm25) >= 0.1 || b.context > 0;
+      expect(results.every((r) => r.score >= 0 && r.score <= 1 && relevant(r.score_breakdown))).toBe(true);
       expect(results.map((r) => r.score)).toEqual([...results.map((r) => r.score)].sort((x, y) => y - x));
-      expect(results[0].score_breakdown).toEqual({ semantic: expect.any(Number), bm25: expect.any(Number) });
+      expect(results[0].score_breakdown).toEqual({
+        semantic: expect.any(Number),
+        bm25: expect.any(Number),
+        entity: expect.any(Number),
+        temporal: 0,
+        context: expect.any(Number),
+      });
+      expect(results[0].score_breakdown.bm25).toBeGreaterThan(0);
       expect(results.map((r) => r.id)).not.toContain(ids.foreign);
       expect(results.map((r) => r.id)).not.toContain(ids.expired);
       const one = await v3Search({ query: 'ramen', filters: { user_id: 'alice' }, top_k: 1, threshold: 0 }).expect(200);
