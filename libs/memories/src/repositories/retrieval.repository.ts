@@ -134,74 +134,78 @@ export class RetrievalRepository {
     const { plan, matching } = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);
     const dims = Prisma.raw(String(query.vector.length));
-    // The plain (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N): the
-    // exact plan is a top-N sort over the filtered rows. Relaxed-order iterative scans may return
-    // neighbours slightly out of order, which the final ranking absorbs.
-    const distance =
+    // Exact plan: one pass over the scope gives the distances, the keyword matches, its size (BM25's
+    // rarity needs it) and what was stored right before and after each memory of its scope (the
+    // conversation around it). Broad plan: the HNSW walk for the distances, the GIN index for the
+    // matches, the planner's estimate for the size, no neighbours. The plain (uncast) column cannot use
+    // the HNSW index, whose expression is embedding::vector(N). Relaxed-order iterative scans may
+    // return neighbours slightly out of order; the ranking absorbs it.
+    const scoped =
       plan === 'exact'
-        ? Prisma.sql`m.embedding <=> ${vector}::vector`
-        : Prisma.sql`(m.embedding::vector(${dims})) <=> ${vector}::vector(${dims})`;
-    // BM25's rarity needs the scope's size: counted when the scope is small enough to rank exactly,
-    // the planner's estimate otherwise.
-    const size =
-      plan === 'exact'
-        ? Prisma.sql`(SELECT count(*) FROM memories m WHERE ${where})::float8`
-        : Prisma.sql`${matching}::float8`;
-    // What was stored right before and after each memory of its scope (the conversation around it): a
-    // window over the scope when it is small, nothing for broad scopes.
-    const adjacency =
-      plan === 'exact'
-        ? Prisma.sql`ordered AS MATERIALIZED (
-            SELECT m.id, lag(m.id) OVER w AS prev, lead(m.id) OVER w AS next FROM memories m WHERE ${where}
-            WINDOW w AS (PARTITION BY m.user_id, m.agent_id, m.app_id, m.run_id ORDER BY m.seq))`
-        : Prisma.sql`ordered AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false)`;
+        ? Prisma.sql`scoped AS MATERIALIZED (
+            SELECT m.id, m.embedding <=> ${vector}::vector AS distance, m.search_vector AS tsv,
+                   lag(m.id) OVER w AS prev, lead(m.id) OVER w AS next
+            FROM memories m WHERE ${where}
+            WINDOW w AS (PARTITION BY m.user_id, m.agent_id, m.app_id, m.run_id ORDER BY m.seq)),
+          scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM scoped),
+          nearest AS (SELECT id FROM scoped ORDER BY distance LIMIT ${query.pool}),
+          matched AS MATERIALIZED (
+            SELECT id, tsv FROM scoped WHERE tsv @@ (SELECT query FROM terms) LIMIT ${KEYWORD_SCAN_LIMIT})`
+        : Prisma.sql`scoped AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false),
+          scope AS MATERIALIZED (SELECT ${matching}::float8 AS size),
+          nearest AS (
+            SELECT m.id FROM memories m WHERE ${where}
+            ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
+          matched AS MATERIALIZED (
+            SELECT m.id, m.search_vector AS tsv FROM memories m
+            WHERE ${where} AND m.search_vector @@ (SELECT query FROM terms) LIMIT ${KEYWORD_SCAN_LIMIT})`;
+    // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
+    // Term frequency counts as presence: memories are short, a word seldom repeats.
     const rows = await this.prisma.$queryRaw<(ScoredRow & { scopeSize: number })[]>`
-      WITH scope AS MATERIALIZED (SELECT ${size} AS size),
-      terms AS (
-        SELECT array_agg(lexeme) AS lexemes,
-               to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS query
+      WITH terms AS MATERIALIZED (
+        SELECT coalesce(array_agg(lexeme), '{}') AS lexemes,
+               coalesce(array_agg(quote_literal(lexeme)::tsquery), '{}') AS queries,
+               to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query
         FROM unnest(to_tsvector('english', ${query.text}))
       ),
-      nearest AS (
-        SELECT m.id FROM memories m WHERE ${where} ORDER BY ${distance} LIMIT ${query.pool}
-      ),
-      matched AS MATERIALIZED (
-        SELECT m.id, m.search_vector AS tsv FROM memories m, terms
-        WHERE ${where} AND m.search_vector @@ terms.query LIMIT ${KEYWORD_SCAN_LIMIT}
-      ),
+      ${scoped},
       frequencies AS MATERIALIZED (
-        SELECT matched.id, t.lexeme, coalesce(array_length(t.positions, 1), 1) AS tf, length(matched.tsv) AS len
-        FROM matched CROSS JOIN LATERAL unnest(matched.tsv) t, terms
-        WHERE t.lexeme = ANY(terms.lexemes)
+        SELECT matched.id, t.lexeme, length(matched.tsv) AS len
+        FROM matched CROSS JOIN unnest((SELECT lexemes FROM terms), (SELECT queries FROM terms)) AS t(lexeme, query)
+        WHERE matched.tsv @@ t.query
       ),
       documents AS MATERIALIZED (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
-      lengths AS MATERIALIZED (SELECT greatest(avg(length(tsv)), 1)::float8 AS average FROM matched),
-      keyword AS (
+      keyword AS MATERIALIZED (
         SELECT f.id, sum(
-          ln(1 + (greatest(scope.size, d.df) - d.df + 0.5) / (d.df + 0.5))
-          * f.tf * ${BM25_K1_PLUS_ONE} / (f.tf + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len / lengths.average))
+          ln(1 + (greatest((SELECT size FROM scope), d.df) - d.df + 0.5) / (d.df + 0.5))
+          * ${BM25_K1_PLUS_ONE} / (1 + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len /
+            (SELECT greatest(avg(length(tsv)), 1)::float8 FROM matched)))
         ) AS score
-        FROM frequencies f JOIN documents d USING (lexeme), lengths, scope
+        FROM frequencies f JOIN documents d USING (lexeme)
         GROUP BY f.id ORDER BY score DESC LIMIT ${query.pool}
       ),
-      found AS (SELECT id FROM nearest UNION SELECT id FROM keyword),
-      ${adjacency},
-      candidates AS (
-        SELECT id FROM found
-        UNION SELECT o.prev FROM ordered o JOIN found f ON f.id = o.id WHERE o.prev IS NOT NULL
-        UNION SELECT o.next FROM ordered o JOIN found f ON f.id = o.id WHERE o.next IS NOT NULL
+      found AS MATERIALIZED (
+        SELECT array_agg(id) AS ids FROM (SELECT id FROM nearest UNION SELECT id FROM keyword) f
+      ),
+      candidates AS MATERIALIZED (
+        SELECT DISTINCT id FROM (
+          SELECT unnest(array[s.id, s.prev, s.next]) AS id FROM scoped s
+          WHERE s.id = ANY((SELECT ids FROM found)::uuid[])
+          UNION ALL SELECT unnest((SELECT ids FROM found))
+        ) c WHERE id IS NOT NULL
       ),
       linked AS (
         SELECT l.memory_id, jsonb_object_agg(e.key, l.salience) AS keys
         FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
-        WHERE l.memory_id IN (SELECT id FROM candidates) AND e.key = ANY(${query.entityKeys}::text[])
+        WHERE l.memory_id = ANY((SELECT array_agg(id) FROM candidates)::uuid[])
+          AND e.key = ANY(${query.entityKeys}::text[])
         GROUP BY l.memory_id
       )
       SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
              coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
-             linked.keys AS "entityKeys", a.touches, scope.size AS "scopeSize", o.prev, o.next
-      FROM candidates c JOIN memories m ON m.id = c.id CROSS JOIN scope
-      LEFT JOIN ordered o ON o.id = c.id
+             linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next
+      FROM candidates c JOIN memories m ON m.id = c.id
+      LEFT JOIN scoped s ON s.id = c.id
       LEFT JOIN keyword k ON k.id = c.id
       LEFT JOIN linked ON linked.memory_id = c.id
       LEFT JOIN memory_access a ON a.memory_id = c.id`;
