@@ -56,19 +56,6 @@ export class AnnotationsRepository {
     await this.link(tx, projectId, [memory]);
   }
 
-  /** How many memories of the project mention each key (rare entities say more about a memory). */
-  async mentionCounts(projectId: string, keys: string[]): Promise<Map<string, number>> {
-    if (keys.length === 0) {
-      return new Map();
-    }
-    const rows = await this.prisma.$queryRaw<{ key: string; count: number }[]>`
-      SELECT e.key, count(*)::int AS count FROM named_entities e
-      JOIN memory_entity_links l ON l.entity_id = e.id
-      WHERE e.project_id = ${projectId}::uuid AND e.key = ANY(${keys}::text[])
-      GROUP BY e.key`;
-    return new Map(rows.map((row) => [row.key, row.count]));
-  }
-
   /** Records that these memories were just retrieved (the latest touches only). */
   async touch(projectId: string, ids: string[]): Promise<void> {
     if (ids.length === 0) {

@@ -49,7 +49,26 @@ export interface CandidateQuery {
   text: string;
   /** How many the vector channel and the keyword channel each bring. */
   pool: number;
+  /** Keys the query could name an entity by. */
   entityKeys: string[];
+}
+
+export interface CandidateSet {
+  plan: SearchPlan;
+  rows: ScoredRow[];
+  /** Memories in the searched scope (counted, or the planner's estimate for broad scopes). */
+  scopeSize: number;
+  /** How many memories of the project are linked to each query entity found. */
+  mentions: Map<string, number>;
+  /** The project's decay setting. */
+  decay: boolean;
+}
+
+/** Columns every candidate row repeats: facts about the whole set, read once. */
+interface CandidateSetColumns {
+  scopeSize: number;
+  mentionCounts: Record<string, number> | null;
+  projectDecay: boolean;
 }
 
 export type SearchPlan = 'exact' | 'hnsw';
@@ -129,17 +148,18 @@ export class RetrievalRepository {
     projectId: string,
     scope: RetrievalScope,
     query: CandidateQuery,
-  ): Promise<{ plan: SearchPlan; rows: ScoredRow[]; scopeSize: number }> {
+  ): Promise<CandidateSet> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
     const { plan, matching } = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);
     const dims = Prisma.raw(String(query.vector.length));
     // Exact plan: one pass over the scope gives the distances, the keyword matches, its size (BM25's
     // rarity needs it) and what was stored right before and after each memory of its scope (the
-    // conversation around it). Broad plan: the HNSW walk for the distances, the GIN index for the
-    // matches, the planner's estimate for the size, no neighbours. The plain (uncast) column cannot use
-    // the HNSW index, whose expression is embedding::vector(N). Relaxed-order iterative scans may
-    // return neighbours slightly out of order; the ranking absorbs it.
+    // conversation around it). Broad plan: the HNSW walk gives the candidates and BM25 re-ranks them
+    // (scoring every keyword match of a broad scope would cost more than the walk), without
+    // neighbours. The plain (uncast) column cannot use the HNSW index, whose expression is
+    // embedding::vector(N). Relaxed-order iterative scans may return neighbours slightly out of order;
+    // the ranking absorbs it.
     const scoped =
       plan === 'exact'
         ? Prisma.sql`scoped AS MATERIALIZED (
@@ -152,16 +172,14 @@ export class RetrievalRepository {
           matched AS MATERIALIZED (
             SELECT id, tsv FROM scoped WHERE tsv @@ (SELECT query FROM terms) LIMIT ${KEYWORD_SCAN_LIMIT})`
         : Prisma.sql`scoped AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false),
-          scope AS MATERIALIZED (SELECT ${matching}::float8 AS size),
-          nearest AS (
-            SELECT m.id FROM memories m WHERE ${where}
+          nearest AS MATERIALIZED (
+            SELECT m.id, m.search_vector AS tsv FROM memories m WHERE ${where}
             ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
-          matched AS MATERIALIZED (
-            SELECT m.id, m.search_vector AS tsv FROM memories m
-            WHERE ${where} AND m.search_vector @@ (SELECT query FROM terms) LIMIT ${KEYWORD_SCAN_LIMIT})`;
+          scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM nearest),
+          matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
     // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
     // Term frequency counts as presence: memories are short, a word seldom repeats.
-    const rows = await this.prisma.$queryRaw<(ScoredRow & { scopeSize: number })[]>`
+    const rows = await this.prisma.$queryRaw<(ScoredRow & CandidateSetColumns)[]>`
       WITH terms AS MATERIALIZED (
         SELECT coalesce(array_agg(lexeme), '{}') AS lexemes,
                coalesce(array_agg(quote_literal(lexeme)::tsquery), '{}') AS queries,
@@ -194,22 +212,36 @@ export class RetrievalRepository {
           UNION ALL SELECT unnest((SELECT ids FROM found))
         ) c WHERE id IS NOT NULL
       ),
+      mentions AS MATERIALIZED (
+        SELECT e.key, count(*)::int AS count FROM named_entities e JOIN memory_entity_links l ON l.entity_id = e.id
+        WHERE e.project_id = ${projectId}::uuid AND e.key = ANY(${query.entityKeys}::text[])
+        GROUP BY e.key
+      ),
       linked AS (
         SELECT l.memory_id, jsonb_object_agg(e.key, l.salience) AS keys
         FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
         WHERE l.memory_id = ANY((SELECT array_agg(id) FROM candidates)::uuid[])
-          AND e.key = ANY(${query.entityKeys}::text[])
+          AND e.key = ANY((SELECT array_agg(key) FROM mentions)::text[])
         GROUP BY l.memory_id
       )
       SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
              coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
-             linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next
+             linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next,
+             (SELECT jsonb_object_agg(key, count) FROM mentions) AS "mentionCounts",
+             (SELECT p.decay FROM projects p WHERE p.id = ${projectId}::uuid) AS "projectDecay"
       FROM candidates c JOIN memories m ON m.id = c.id
       LEFT JOIN scoped s ON s.id = c.id
       LEFT JOIN keyword k ON k.id = c.id
       LEFT JOIN linked ON linked.memory_id = c.id
       LEFT JOIN memory_access a ON a.memory_id = c.id`;
-    return { plan, rows, scopeSize: rows.length > 0 ? Number(rows[0].scopeSize) : matching };
+    const first = rows[0];
+    return {
+      plan,
+      rows,
+      scopeSize: plan === 'exact' && first ? Number(first.scopeSize) : matching,
+      mentions: new Map(Object.entries(first?.mentionCounts ?? {})),
+      decay: first?.projectDecay === true,
+    };
   }
 
   /**

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider, STOP_WORDS, tokenize } from '@app/ai';
 import { Memory } from '@app/core';
-import { ProjectsService } from '@app/tenancy';
 import { extractDateSpan } from '../annotation/dates';
 import { queryEntityKeys } from '../annotation/entities';
 import { mapMemory, MemoryResponse } from '../memory.mapper';
@@ -93,7 +92,6 @@ export class RetrievalService {
   constructor(
     private readonly retrieval: RetrievalRepository,
     private readonly annotations: AnnotationsRepository,
-    private readonly projects: ProjectsService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
   ) {}
@@ -124,19 +122,14 @@ export class RetrievalService {
     scope: RetrievalScope,
     options: SearchOptions,
   ): Promise<{ plan: SearchPlan; hits: SearchHit[] }> {
-    const entityKeys = options.hybrid ? queryEntityKeys(options.query) : [];
-    const [[vector], decay, mentions] = await Promise.all([
-      this.embedder.embed([options.query]),
-      options.decay ? this.projects.settings(projectId).then((project) => project.decay) : false,
-      this.annotations.mentionCounts(projectId, entityKeys),
-    ]);
+    const [vector] = await this.embedder.embed([options.query]);
     const pool = Math.min(MAX_POOL, Math.max(options.topK * 3, MIN_POOL));
-    const { plan, rows, scopeSize } = await this.retrieval.candidates(projectId, scope, {
+    const { plan, rows, scopeSize, mentions, decay } = await this.retrieval.candidates(projectId, scope, {
       embedder: this.embedder.id,
       vector,
       text: options.hybrid ? options.query : '',
       pool,
-      entityKeys: [...mentions.keys()],
+      entityKeys: options.hybrid ? queryEntityKeys(options.query) : [],
     });
     const now = options.referenceDate ?? new Date();
     const when = options.hybrid ? extractDateSpan(options.query, now) : null;
@@ -169,7 +162,7 @@ export class RetrievalService {
     if (options.rerank && hits.length > 1) {
       hits = await this.rerank(options.query, hits);
     }
-    if (decay) {
+    if (options.decay && decay) {
       hits = this.applyDecay(projectId, hits, options.topK);
     }
     return { plan, hits: hits.slice(0, options.topK).map(({ row: _row, ...hit }) => hit) };
