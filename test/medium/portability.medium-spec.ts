@@ -41,10 +41,13 @@ describe('lossless project export and import (npm run admin -- export / import)'
     }
   }
 
-  /** Every column but project_id, the vector as text; history and entities likewise (entity ids are serials). */
+  /**
+   * Every column but project_id and the arrival sequence (each database numbers its own), the vector as
+   * text; history and entities likewise (entity ids are serials).
+   */
   async function dump(t: TestApp, projectId: string) {
     const memories = await t.prisma.$queryRaw<unknown[]>`
-      SELECT to_jsonb(m) - 'project_id' - 'embedding' AS row, m.embedding::text AS embedding
+      SELECT to_jsonb(m) - 'project_id' - 'embedding' - 'seq' AS row, m.embedding::text AS embedding
       FROM memories m WHERE m.project_id = ${projectId}::uuid ORDER BY m.id`;
     const history = await t.prisma.$queryRaw<unknown[]>`
       SELECT to_jsonb(h) - 'project_id' AS row FROM memory_history h WHERE h.project_id = ${projectId}::uuid
