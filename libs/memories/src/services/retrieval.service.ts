@@ -17,8 +17,8 @@ import {
 } from './hybrid-scoring';
 
 /** Each memory also scores part of the best score of what was said right before or after it. */
-function withNeighbours<T extends SearchHit & { row: ScoredRow }>(hits: T[]): T[] {
-  const scores = new Map(hits.map((hit) => [hit.memory.id, hit.score]));
+function withNeighbours(hits: Scored[]): Scored[] {
+  const scores = new Map(hits.map((hit) => [hit.row.id, hit.score]));
   return hits.map((hit) => {
     const near = Math.max(scores.get(hit.row.prev ?? '') ?? 0, scores.get(hit.row.next ?? '') ?? 0);
     return { ...hit, score: contextScore(hit.score, near), breakdown: { ...hit.breakdown, context: near } };
@@ -29,15 +29,13 @@ function withNeighbours<T extends SearchHit & { row: ScoredRow }>(hits: T[]): T[
  * Candidates relevant by their meaning or their words; a turn kept only for its context passes with the
  * neighbour that brought it. The fused score, which entities, time and context raise, only orders.
  */
-function aboveThreshold<T extends SearchHit & { row: ScoredRow }>(hits: T[], threshold: number): T[] {
+function aboveThreshold(hits: Scored[], threshold: number): Scored[] {
   const relevant = new Set(
-    hits
-      .filter((hit) => Math.max(hit.breakdown.semantic, hit.breakdown.bm25) >= threshold)
-      .map((hit) => hit.memory.id),
+    hits.filter((hit) => Math.max(hit.breakdown.semantic, hit.breakdown.bm25) >= threshold).map((hit) => hit.row.id),
   );
   return hits.filter(
     (hit) =>
-      relevant.has(hit.memory.id) ||
+      relevant.has(hit.row.id) ||
       (hit.breakdown.context !== undefined && (relevant.has(hit.row.prev ?? '') || relevant.has(hit.row.next ?? ''))),
   );
 }
@@ -80,6 +78,13 @@ export interface SearchHit {
     context?: number;
     rerank?: number;
   };
+}
+
+/** A candidate while it is scored: the row, mapped to the response shape only if returned. */
+interface Scored {
+  row: ScoredRow;
+  score: number;
+  breakdown: SearchHit['breakdown'];
 }
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
@@ -140,7 +145,7 @@ export class RetrievalService {
       (terms > 0 ? WEIGHTS.keyword : 0) +
       (weights.size > 0 ? WEIGHTS.entity : 0) +
       (when ? WEIGHTS.temporal : 0);
-    let hits: (SearchHit & { row: ScoredRow })[] = rows.map((row) => {
+    let hits: Scored[] = rows.map((row) => {
       const semantic = clamp(Number(row.similarity));
       const bm25 = normaliseBm25(Number(row.keyword), terms);
       const entity = entityBoost(row.entityKeys, weights, scopeSize);
@@ -150,7 +155,7 @@ export class RetrievalService {
         WEIGHTS.semantic * semantic + WEIGHTS.keyword * bm25 + WEIGHTS.entity * entity + WEIGHTS.temporal * temporal;
       const breakdown: SearchHit['breakdown'] = { semantic, bm25 };
       if (options.hybrid) Object.assign(breakdown, { entity, temporal });
-      return { row, memory: mapMemory(row), score: clamp(fused / active), breakdown };
+      return { row, score: clamp(fused / active), breakdown };
     });
     if (options.hybrid) {
       hits = withNeighbours(hits);
@@ -165,14 +170,16 @@ export class RetrievalService {
     if (options.decay && decay) {
       hits = this.applyDecay(projectId, hits, options.topK);
     }
-    return { plan, hits: hits.slice(0, options.topK).map(({ row: _row, ...hit }) => hit) };
+    // Only what is returned is mapped to the response shape.
+    const top = hits.slice(0, options.topK);
+    return { plan, hits: top.map(({ row, score, breakdown }) => ({ memory: mapMemory(row), score, breakdown })) };
   }
 
   /**
    * Orders by score x decay factor (the public score stays clamped to [0, 1]) and records the returned
    * memories' retrieval off the request path.
    */
-  private applyDecay<T extends SearchHit & { row: ScoredRow }>(projectId: string, hits: T[], topK: number): T[] {
+  private applyDecay(projectId: string, hits: Scored[], topK: number): Scored[] {
     const now = new Date();
     const ranked = hits
       .map((hit) => {
@@ -181,7 +188,7 @@ export class RetrievalService {
       })
       .sort((a, b) => b.rank - a.rank)
       .map(({ hit, rank }) => ({ ...hit, score: clamp(rank) }));
-    const returned = ranked.slice(0, topK).map((hit) => hit.memory.id);
+    const returned = ranked.slice(0, topK).map((hit) => hit.row.id);
     this.annotations.touch(projectId, returned).catch((error: unknown) => {
       this.logger.warn(`decay: recording retrievals failed: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -189,17 +196,17 @@ export class RetrievalService {
   }
 
   /** The LLM's relevance becomes the score; without a reranker (offline) the order stays. */
-  private async rerank<T extends SearchHit>(query: string, hits: T[]): Promise<T[]> {
+  private async rerank(query: string, hits: Scored[]): Promise<Scored[]> {
     const relevance = await this.llm.rerank({
       query,
-      documents: hits.map((hit) => ({ id: hit.memory.id, text: hit.memory.memory })),
+      documents: hits.map((hit) => ({ id: hit.row.id, text: hit.row.memory })),
     });
     if (!relevance) {
       return hits;
     }
     return hits
       .map((hit) => {
-        const score = clamp(relevance.get(hit.memory.id) ?? 0);
+        const score = clamp(relevance.get(hit.row.id) ?? 0);
         return { ...hit, score, breakdown: { ...hit.breakdown, rerank: score } };
       })
       .sort((a, b) => b.score - a.score);
