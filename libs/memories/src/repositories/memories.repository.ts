@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
-import type { Annotation } from '../annotation/annotate';
 import { DeleteSelector, EntityType, Scope } from '../memory.types';
 import {
   historyRow,
@@ -10,6 +9,9 @@ import {
   scopeColumns,
   scopeLockId,
   scopeOf,
+  MemoryChange,
+  NewMemory,
+  SimilarRow,
   WriteContext,
 } from './memory-rows';
 import { AnnotationsRepository } from './annotations.repository';
@@ -18,38 +20,6 @@ import { vectorLiteral } from './vector';
 type Tx = Prisma.TransactionClient;
 /** Reads that may run inside a transaction (under its scope locks) or on their own. */
 type Db = Tx | PrismaService;
-
-export interface NewMemory {
-  id: string;
-  memory: string;
-  hash: string;
-  scope: Scope;
-  metadata: Record<string, unknown> | null;
-  immutable: boolean;
-  expirationDate: Date | null;
-  createdAt: Date;
-  sourceEventId: string | null;
-  embedding: number[];
-  annotation: Annotation;
-}
-
-export interface MemoryChange {
-  memory?: string;
-  hash?: string;
-  metadata?: Record<string, unknown> | null;
-  createdAt?: Date;
-  expirationDate?: Date | null;
-  categories?: string[] | null;
-  embedding?: number[];
-  /** With a new text: its entities and event dates replace the old ones. */
-  annotation?: Annotation;
-}
-
-export interface SimilarRow {
-  id: string;
-  memory: string;
-  similarity: number;
-}
 
 /** Every write records history and a webhook outbox row in the same transaction as the change. */
 @Injectable()

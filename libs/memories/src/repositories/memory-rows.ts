@@ -1,8 +1,41 @@
 import { createHash } from 'node:crypto';
 import { Memory, Prisma } from '@app/core';
+import type { Annotation } from '../annotation/annotate';
 import { EntityType, Scope } from '../memory.types';
 
 /** Row shapes shared by the memory repository's writes (history entries, webhook payloads, scopes). */
+
+export interface NewMemory {
+  id: string;
+  memory: string;
+  hash: string;
+  scope: Scope;
+  metadata: Record<string, unknown> | null;
+  immutable: boolean;
+  expirationDate: Date | null;
+  createdAt: Date;
+  sourceEventId: string | null;
+  embedding: number[];
+  annotation: Annotation;
+}
+
+export interface MemoryChange {
+  memory?: string;
+  hash?: string;
+  metadata?: Record<string, unknown> | null;
+  createdAt?: Date;
+  expirationDate?: Date | null;
+  categories?: string[] | null;
+  embedding?: number[];
+  /** With a new text: its entities and event dates replace the old ones. */
+  annotation?: Annotation;
+}
+
+export interface SimilarRow {
+  id: string;
+  memory: string;
+  similarity: number;
+}
 
 export interface WriteContext {
   embedder: string;

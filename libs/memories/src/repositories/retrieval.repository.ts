@@ -144,11 +144,7 @@ export class RetrievalRepository {
    * is ranked exactly over those rows (a per-user scope: fast and exact); a broad one walks the
    * embedder's HNSW index with iterative scans, which keep going until enough rows pass the filter.
    */
-  async candidates(
-    projectId: string,
-    scope: RetrievalScope,
-    query: CandidateQuery,
-  ): Promise<CandidateSet> {
+  async candidates(projectId: string, scope: RetrievalScope, query: CandidateQuery): Promise<CandidateSet> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
     const { plan, matching } = await this.choosePlan(where);
     const vector = vectorLiteral(query.vector);

@@ -5,8 +5,8 @@ import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
-import { MemoryChange, MemoriesRepository } from '../repositories/memories.repository';
-import { WriteContext } from '../repositories/memory-rows';
+import { MemoriesRepository } from '../repositories/memories.repository';
+import { MemoryChange, WriteContext } from '../repositories/memory-rows';
 
 export const MAX_BATCH = 1000;
 

@@ -19,8 +19,8 @@ import { deterministicUuid } from '../ids';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
-import { MemoriesRepository, NewMemory } from '../repositories/memories.repository';
-import { scopeOf } from '../repositories/memory-rows';
+import { MemoriesRepository } from '../repositories/memories.repository';
+import { NewMemory, scopeOf } from '../repositories/memory-rows';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
 const NEAR_DUPLICATE = 0.92;

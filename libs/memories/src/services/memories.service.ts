@@ -7,7 +7,8 @@ import { annotate } from '../annotation/annotate';
 import { FeedbackDto, UpdateMemoryDto } from '../dto/memory.dto';
 import { mapHistory, mapMemory, memoryHash } from '../memory.mapper';
 import { FeedbackRepository } from '../repositories/feedback.repository';
-import { MemoryChange, MemoriesRepository } from '../repositories/memories.repository';
+import { MemoriesRepository } from '../repositories/memories.repository';
+import { MemoryChange } from '../repositories/memory-rows';
 
 const FEEDBACK = ['POSITIVE', 'NEGATIVE', 'VERY_NEGATIVE'];
 
