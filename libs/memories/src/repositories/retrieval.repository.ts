@@ -138,11 +138,11 @@ export class RetrievalRepository {
   }
 
   /**
-   * The candidates of a hybrid search: the `pool` rows nearest to the vector and the `pool` best BM25
-   * matches of the query's stemmed terms (OR), in the same scope, each with both scores, its event dates,
-   * the query entities it is linked to and its retrieval history. A filter estimated to match few rows
-   * is ranked exactly over those rows (a per-user scope: fast and exact); a broad one walks the
-   * embedder's HNSW index with iterative scans, which keep going until enough rows pass the filter.
+   * The candidates of a hybrid search: the `pool` rows nearest to the vector and, in a scope small enough
+   * to rank exactly, the `pool` best BM25 matches of the query's stemmed terms (OR) and the memories
+   * stored around them; each with both scores, its event dates, the query entities it is linked to and
+   * its retrieval history. A broad scope walks the embedder's HNSW index with iterative scans, which
+   * keep going until enough rows pass the filter.
    */
   async candidates(projectId: string, scope: RetrievalScope, query: CandidateQuery): Promise<CandidateSet> {
     const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
