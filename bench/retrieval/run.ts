@@ -67,6 +67,8 @@ const SERVER_ENV = {
   REDIS_PREFIX: `mem0benchretrieval${Date.now()}`,
   BOOTSTRAP_API_KEY: KEY,
   OPENAI_API_KEY: '',
+  // The seeded vectors are hash-v1-384 (cheap to generate at 1M); the server must embed queries alike.
+  OFFLINE_EMBEDDER: 'hash',
   NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   RATE_LIMIT_ENABLED: 'false',

@@ -60,6 +60,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     JOB_ATTEMPTS: '2',
     JOB_BACKOFF_MS: '50',
     WORKER_CONCURRENCY: '2',
+    // Tests change keys and roles in the database and check the very next request; the identity
+    // cache and its change notifications have a test of their own.
+    API_KEY_CACHE_TTL_MS: '0',
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({

@@ -3,6 +3,7 @@ import { ApiKeysRepository } from './repositories/api-keys.repository';
 import { BootstrapRepository } from './repositories/bootstrap.repository';
 import { OrganizationsRepository } from './repositories/organizations.repository';
 import { ProjectsRepository } from './repositories/projects.repository';
+import { TenancyChangesRepository } from './repositories/tenancy-changes.repository';
 import { UsersRepository } from './repositories/users.repository';
 import { AdminService } from './services/admin.service';
 import { ApiKeysService } from './services/api-keys.service';
@@ -17,6 +18,7 @@ import { UsersService } from './services/users.service';
     BootstrapRepository,
     OrganizationsRepository,
     ProjectsRepository,
+    TenancyChangesRepository,
     UsersRepository,
     AdminService,
     ApiKeysService,

@@ -44,6 +44,12 @@ export class EnvDto {
   @Min(1024)
   BODY_LIMIT_BYTES: number = 10 * 1024 * 1024;
 
+  /** Objects and arrays nested deeper than this in a JSON body or a JSON query value answer 400. */
+  @IsInt()
+  @Min(8)
+  @Max(1000)
+  JSON_MAX_DEPTH: number = 64;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
@@ -67,6 +73,15 @@ export class EnvDto {
     message: 'BOOTSTRAP_API_KEY must be 20 to 200 characters without spaces',
   })
   BOOTSTRAP_API_KEY?: string = undefined;
+
+  /**
+   * How long an API key's identity is reused without reading the database (0 = never). Changes to
+   * keys, users and memberships drop it at once through database notifications; without them it is not cached.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  API_KEY_CACHE_TTL_MS: number = 30_000;
 
   @IsString()
   BOOTSTRAP_ORG_NAME: string = 'default-org';
