@@ -77,6 +77,23 @@ describe('entities, bulk deletes, events and stats', () => {
     await request(t.http).get('/v2/entities/robot/x/').set(as(a)).expect(400, { message: 'Invalid entity type' });
   });
 
+  it('refuses an entity creation without a body or with a null one (400, never 500)', async () => {
+    for (const type of ['user', 'agent', 'app', 'run']) {
+      const required = { [`${type}_id`]: ['This field is required.'] };
+      await request(t.http).post(`/v1/${type}s/`).set(as(a)).expect(400, required);
+      await request(t.http)
+        .post(`/v1/${type}s/`)
+        .set({ ...as(a), 'Content-Type': 'application/json' })
+        .send('null')
+        .expect(400, required);
+      await request(t.http)
+        .post(`/v1/${type}s/`)
+        .set({ ...as(a), 'Content-Type': 'application/json' })
+        .send('')
+        .expect(400, required);
+    }
+  });
+
   it('deletes exactly one entity’s memories in the background (v2 by name, v1 by integer id)', async () => {
     await store({ user_id: 'carol' }, 'c1', 'c2', 'c3');
     await store({ user_id: 'dave' }, 'd1');

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { Role } from '@app/core';
 import { eventually } from '../utils/events';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
@@ -123,6 +124,16 @@ describe('schema-shaped exports (POST /v1/exports/, POST /v1/exports/get/; offli
       await read(a, { memory_export_id: row.id }).expect(202, expected);
       await read(a, { filters: { run_id: `run-${status}` } }).expect(202, expected);
     }
+  });
+
+  it('lets READER keys read exports but not create them (403, nothing queued)', async () => {
+    const reader = await t.newMember(a.projectId, Role.READER, 'export-reader');
+    const before = await t.prisma.memoryExport.count({ where: { projectId: a.projectId } });
+    await create(reader, { schema, filters: { user_id: 'alice' } }).expect(403, {
+      detail: 'You do not have permission to perform this action.',
+    });
+    expect(await t.prisma.memoryExport.count({ where: { projectId: a.projectId } })).toBe(before);
+    await read(reader, { memory_export_id: '00000000-0000-4000-8000-000000000000' }).expect(404);
   });
 
   it('refuses bad requests with the contract bodies', async () => {

@@ -225,4 +225,36 @@ describe('webhooks: delivery, signing and retries', () => {
     expect(events('/adds')).toEqual(['memory_add']);
     expect(receiver.at('/elsewhere')).toEqual([]);
   });
+
+  it('sends memory_categorize with its event id and time: two categorisations of a memory never share a body', async () => {
+    const tenant = await t.newTenant('whcategorize');
+    await webhook(tenant, '/categorized', ['memory_categorize']);
+    const added = await request(t.http)
+      .post('/v3/memories/add/')
+      .set(as(tenant))
+      .send({ messages: [{ role: 'user', content: 'I bake bread on Sundays.' }], user_id: 'u', infer: false })
+      .expect(200);
+    const memoryId = added.body.results[0].id as string;
+    const [first] = await received('/categorized', 1);
+    const text = 'I bake sourdough bread on Sundays.';
+    await request(t.http).put(`/v1/memories/${memoryId}/`).set(as(tenant)).send({ text }).expect(200);
+    const [, second] = await received('/categorized', 2);
+
+    const details = (delivery: ReceivedRequest) => JSON.parse(delivery.body).event_details as Record<string, unknown>;
+    const expected = (eventId: string | null) => ({
+      event: 'CATEGORIZE',
+      memory_id: memoryId,
+      categories: expect.any(Array),
+      project_id: tenant.projectId,
+      event_id: eventId,
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
+    // The add's categorisation belongs to its event; an update's, like its memory_update, to none.
+    expect(details(first)).toEqual(expected(added.body.event_id as string));
+    expect(details(second)).toEqual(expected(null));
+    expect(Date.parse(details(second).timestamp as string)).toBeGreaterThan(
+      Date.parse(details(first).timestamp as string),
+    );
+    expect(second.body).not.toBe(first.body);
+  });
 });

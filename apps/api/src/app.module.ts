@@ -18,6 +18,7 @@ import { RATE_LIMIT_CLASS, routeMetadata } from './common/decorators';
 import { ExceptionsFilter } from './common/exception.filter';
 import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { RateLimitGuard } from './common/rate-limit.guard';
+import { StorableInputInterceptor } from './common/storable-input.interceptor';
 import { RequestValidationPipe, ValidationShapeInterceptor } from './common/validation';
 import { CompatHealthController } from './compat/health.controller';
 import { MEMORY_SERVICE_CONTROLLERS } from './compat/memory-service';
@@ -93,6 +94,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     { provide: APP_FILTER, useClass: ExceptionsFilter },
     { provide: APP_PIPE, useClass: RequestValidationPipe },
     { provide: APP_INTERCEPTOR, useClass: ValidationShapeInterceptor },
+    { provide: APP_INTERCEPTOR, useClass: StorableInputInterceptor },
     IdempotencyStore,
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],

@@ -3,9 +3,10 @@ import { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { FastifyError, FastifyInstance } from 'fastify';
+import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig } from '@app/core';
+import { AppConfig, jsonNestsDeeperThan, jsonTooDeep } from '@app/core';
+import { ExceptionsFilter } from './common/exception.filter';
 import { registerIdempotencyHook } from './common/idempotency.interceptor';
 import { rewriteSurfaceUrl } from './compat/surfaces';
 
@@ -13,6 +14,7 @@ import { rewriteSurfaceUrl } from './compat/surfaces';
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  const frameworkErrors = new ExceptionsFilter();
   return new FastifyAdapter({
     // Every route answers with and without its trailing slash, no redirect (contract 2.4).
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
@@ -24,23 +26,34 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     genReqId: () => randomUUID(),
     // The self-hosted servers' surfaces chosen by header or Bearer auth (README, "Coming from another mem0 server").
     rewriteUrl: (request: IncomingMessage) => rewriteSurfaceUrl(request),
+    // A path that is not percent-encoded UTF-8, or a parameter over maxParamLength, in the surface's shape.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      frameworkErrors.send(error, request, reply),
   });
 }
 
-/** Clients send `Content-Type: application/json` even on bodiless GET/DELETE: an empty body is no body. */
-function registerJsonParser(fastify: FastifyInstance): void {
+const badRequest = (message: string): FastifyError =>
+  Object.assign(new Error(message), { statusCode: 400 }) as FastifyError;
+
+/**
+ * Clients send `Content-Type: application/json` even on bodiless GET/DELETE: an empty body is no body.
+ * Nesting is capped before parsing: everything after the parser may recurse on the value.
+ */
+function registerJsonParser(fastify: FastifyInstance, maxDepth: number): void {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') {
       done(null, undefined);
       return;
     }
+    if (jsonNestsDeeperThan(text, maxDepth)) {
+      done(badRequest(`Request body: ${jsonTooDeep(maxDepth)}.`), undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(text));
     } catch (error) {
-      const parseError = new Error(`JSON parse error - ${(error as Error).message}`) as FastifyError;
-      parseError.statusCode = 400;
-      done(parseError, undefined);
+      done(badRequest(`JSON parse error - ${(error as Error).message}`), undefined);
     }
   });
 }
@@ -68,7 +81,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /** Everything main.ts and the e2e tests share, so tests run the real HTTP stack. */
 export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   const fastify = app.getHttpAdapter().getInstance();
-  registerJsonParser(fastify);
+  registerJsonParser(fastify, app.get(AppConfig).env.JSON_MAX_DEPTH);
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!/^[\w.:-]{1,128}$/.test(request.id)) {
       request.id = randomUUID();

@@ -27,3 +27,4 @@ export type {
 export * from './util/time';
 export * from './errors/validation-error';
 export * from './util/storable-text';
+export * from './util/json-depth';

@@ -27,8 +27,11 @@ export class ExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
+    this.send(exception, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>());
+  }
+
+  /** Also answers the router's own errors (Fastify's `frameworkErrors`), raised before Nest has the request. */
+  send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const style = errorStyleOf(request.url);
     const { status, body } = renderForSurface(style, exception, this.render(exception, request));
     if (status === HttpStatus.UNAUTHORIZED) {

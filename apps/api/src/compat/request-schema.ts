@@ -1,6 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { unstorableTextAt } from '@app/core';
 
 /** One problem in FastAPI's (pydantic v2) validation-error format. */
 export interface FieldProblem {
@@ -94,8 +93,7 @@ function problemOf(error: ErrorObject, location: Location, root: unknown): Field
 
 /**
  * Validates a body, query or path against a JSON Schema the way FastAPI does: every problem with its
- * location, query strings coerced to the declared types, defaults filled in, unknown keys kept. Text
- * the database cannot store (NUL, unpaired surrogates) is refused on its field.
+ * location, query strings coerced to the declared types, defaults filled in, unknown keys kept.
  */
 @Injectable()
 export class RequestSchemaPipe implements PipeTransform {
@@ -121,12 +119,6 @@ export class RequestSchemaPipe implements PipeTransform {
       // Problems quote the input as sent, before defaults were filled in.
       const problems = (this.validate.errors ?? []).map((error) => problemOf(error, this.location, value ?? {}));
       throw new SchemaValidationError(problems);
-    }
-    const unstorable = unstorableTextAt(copy);
-    if (unstorable) {
-      const msg = 'Value error, text must not contain NUL characters or unpaired surrogates';
-      const loc = [this.location, ...unstorable.path];
-      throw new SchemaValidationError([{ type: 'value_error', loc, msg, input: unstorable.text }]);
     }
     return copy;
   }

@@ -93,12 +93,13 @@ export class EntitiesController {
     return this.entities.stats(auth.projectId);
   }
 
-  private create(auth: AuthContext, type: EntityType, body: Record<string, unknown>) {
-    const name = body[`${type}_id`];
+  /** `body` is undefined without a body and null for a JSON `null`: both lack the name. */
+  private create(auth: AuthContext, type: EntityType, body: Record<string, unknown> | null | undefined) {
+    const name = body?.[`${type}_id`];
     if (typeof name !== 'string' || name.trim() === '') {
       throw new AppError(ErrorCode.BadRequest, { [`${type}_id`]: ['This field is required.'] });
     }
-    const metadata = body.metadata;
+    const metadata = body?.metadata;
     if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
       throw new AppError(ErrorCode.BadRequest, { metadata: ['Expected a dictionary of items.'] });
     }

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { CreateExportDto, ExportsService, GetExportDto } from '@app/memories';
-import { ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
 
 /** Schema-shaped exports (contract 7.6, 7.7): built by the worker, read back by id or by filters. */
 @ApiTags('exports')
@@ -14,6 +14,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('v1/exports')
+  @Writes()
   @ApiOperation({ summary: 'Queue an export: the memories matching filters, as one object valid against schema' })
   createExport(@Auth() auth: AuthContext, @Body() dto: CreateExportDto) {
     return this.exports.create(auth.projectId, dto as unknown as Record<string, unknown>);

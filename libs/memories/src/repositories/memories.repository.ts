@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
 import { DeleteSelector, EntityType, Scope } from '../memory.types';
 import {
+  categorizePayload,
   historyRow,
   json,
   outboxPayload,
@@ -235,7 +236,11 @@ export class MemoriesRepository {
   }
 
   /** Sets categories with a `memory_categorize` webhook each, as one batch transaction (no connection held across awaits). */
-  async setCategories(projectId: string, assignments: { id: string; categories: string[] }[]): Promise<void> {
+  async setCategories(
+    projectId: string,
+    assignments: { id: string; categories: string[] }[],
+    eventId: string | undefined,
+  ): Promise<void> {
     if (assignments.length === 0) {
       return;
     }
@@ -247,7 +252,7 @@ export class MemoriesRepository {
         data: assignments.map(({ id, categories }) => ({
           projectId,
           eventType: 'memory_categorize',
-          payload: { event_details: { event: 'CATEGORIZE', memory_id: id, categories, project_id: projectId } },
+          payload: categorizePayload(projectId, id, categories, eventId),
         })),
       }),
     ]);

@@ -127,3 +127,22 @@ export function outboxPayload(
     },
   };
 }
+
+/** `memory_categorize` keeps its own documented keys, with the event id and time every payload carries. */
+export function categorizePayload(
+  projectId: string,
+  memoryId: string,
+  categories: string[],
+  eventId: string | null | undefined,
+): Prisma.InputJsonValue {
+  return {
+    event_details: {
+      event: 'CATEGORIZE',
+      memory_id: memoryId,
+      categories,
+      project_id: projectId,
+      event_id: eventId ?? null,
+      timestamp: new Date().toISOString(),
+    },
+  };
+}

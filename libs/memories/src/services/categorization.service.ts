@@ -33,7 +33,7 @@ export class CategorizationService {
         assignments.push({ id: row.id, categories });
       }
     }
-    await this.memories.setCategories(projectId, assignments);
+    await this.memories.setCategories(projectId, assignments, eventId);
     return JobStatus.Success;
   }
 }
