@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { AppConfig, Memory, Prisma, PrismaService } from '@app/core';
 import { compileFilter, FilterNode } from '@app/filters';
 import { vectorLiteral } from './vector';
@@ -79,6 +80,12 @@ const BM25_K1_PLUS_ONE = Prisma.raw('2.2');
 const BM25_B = Prisma.raw('0.75');
 /** Keyword matches scored per search at most: bounds a broad scope's cost when a query term is common. */
 const KEYWORD_SCAN_LIMIT = 10_000;
+/**
+ * Scope sizes are the planner's estimates, which move only as fast as ANALYZE runs: one is reused for
+ * a minute, so repeated searches of a scope skip the EXPLAIN round trip.
+ */
+const ESTIMATE_TTL_MS = 60_000;
+const CACHED_ESTIMATES = 10_000;
 
 /** Which memories a read sees: the filter plus expiry and lifecycle visibility (contract 5.1, 5.4). */
 export interface RetrievalScope {
@@ -107,6 +114,7 @@ function predicate(projectId: string, scope: RetrievalScope): Prisma.Sql {
 @Injectable()
 export class RetrievalRepository {
   private tableEstimate: { rows: number; at: number } | null = null;
+  private readonly estimates = new LRUCache<string, number>({ max: CACHED_ESTIMATES, ttl: ESTIMATE_TTL_MS });
 
   constructor(
     private readonly prisma: PrismaService,
@@ -159,14 +167,16 @@ export class RetrievalRepository {
     const scoped =
       plan === 'exact'
         ? Prisma.sql`scoped AS MATERIALIZED (
-            SELECT m.id, m.embedding <=> ${vector}::vector AS distance, m.search_vector AS tsv,
-                   lag(m.id) OVER w AS prev, lead(m.id) OVER w AS next
-            FROM memories m WHERE ${where}
-            WINDOW w AS (PARTITION BY m.user_id, m.agent_id, m.app_id, m.run_id ORDER BY m.seq)),
+            SELECT id, distance, tsv, lag(id) OVER w AS prev, lead(id) OVER w AS next
+            FROM (SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
+                         CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
+                         m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
+                  FROM memories m WHERE ${where} OFFSET 0) s
+            WINDOW w AS (PARTITION BY user_id, agent_id, app_id, run_id ORDER BY seq)),
           scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM scoped),
           nearest AS (SELECT id FROM scoped ORDER BY distance LIMIT ${query.pool}),
           matched AS MATERIALIZED (
-            SELECT id, tsv FROM scoped WHERE tsv @@ (SELECT query FROM terms) LIMIT ${KEYWORD_SCAN_LIMIT})`
+            SELECT id, tsv FROM scoped WHERE tsv IS NOT NULL LIMIT ${KEYWORD_SCAN_LIMIT})`
         : Prisma.sql`scoped AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false),
           nearest AS MATERIALIZED (
             SELECT m.id, m.search_vector AS tsv FROM memories m WHERE ${where}
@@ -175,18 +185,17 @@ export class RetrievalRepository {
           matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
     // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
     // Term frequency counts as presence: memories are short, a word seldom repeats.
-    const rows = await this.prisma.$queryRaw<(ScoredRow & CandidateSetColumns)[]>`
+    const rows = await this.prisma.queryPrepared<ScoredRow & CandidateSetColumns>(Prisma.sql`
       WITH terms AS MATERIALIZED (
         SELECT coalesce(array_agg(lexeme), '{}') AS lexemes,
-               coalesce(array_agg(quote_literal(lexeme)::tsquery), '{}') AS queries,
                to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query
         FROM unnest(to_tsvector('english', ${query.text}))
       ),
       ${scoped},
       frequencies AS MATERIALIZED (
         SELECT matched.id, t.lexeme, length(matched.tsv) AS len
-        FROM matched CROSS JOIN unnest((SELECT lexemes FROM terms), (SELECT queries FROM terms)) AS t(lexeme, query)
-        WHERE matched.tsv @@ t.query
+        FROM matched CROSS JOIN LATERAL unnest(matched.tsv) AS t
+        WHERE t.lexeme = ANY((SELECT lexemes FROM terms)::text[])
       ),
       documents AS MATERIALIZED (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
       keyword AS MATERIALIZED (
@@ -229,7 +238,7 @@ export class RetrievalRepository {
       LEFT JOIN scoped s ON s.id = c.id
       LEFT JOIN keyword k ON k.id = c.id
       LEFT JOIN linked ON linked.memory_id = c.id
-      LEFT JOIN memory_access a ON a.memory_id = c.id`;
+      LEFT JOIN memory_access a ON a.memory_id = c.id`);
     const first = rows[0];
     return {
       plan,
@@ -264,8 +273,15 @@ export class RetrievalRepository {
 
   /** The planner's row estimate for a predicate (no execution). */
   private async estimate(where: Prisma.Sql): Promise<number> {
+    const key = JSON.stringify([where.sql, where.values]);
+    const cached = this.estimates.get(key);
+    if (cached !== undefined) {
+      return cached;
+    }
     const [row] = await this.prisma.$queryRaw<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`
       EXPLAIN (FORMAT JSON) SELECT 1 FROM memories m WHERE ${where}`;
-    return row['QUERY PLAN'][0].Plan['Plan Rows'];
+    const rows = row['QUERY PLAN'][0].Plan['Plan Rows'];
+    this.estimates.set(key, rows);
+    return rows;
   }
 }
