@@ -153,4 +153,32 @@ describe('entities, bulk deletes, events and stats', () => {
     });
     expect(stats.body.total_add_events).toBeGreaterThanOrEqual(6);
   });
+
+  it('wipes by wildcards: each * takes its entity type, all four the whole project', async () => {
+    const b = await t.newTenant('wipe');
+    const add = (scope: Record<string, string>, content: string) =>
+      request(t.http)
+        .post('/v3/memories/add/')
+        .set(as(b))
+        .send({ messages: [{ role: 'user', content }], infer: false, ...scope })
+        .expect(200);
+    const remaining = () => t.prisma.memory.findMany({ where: { projectId: b.projectId }, select: { memory: true } });
+    const wipe = async (query: string) => {
+      const response = await request(t.http).delete(`/v1/memories/?${query}`).set(as(b)).expect(200);
+      return waitForEvent(t, b.key, response.body.event_id);
+    };
+    await add({ user_id: 'u1' }, 'only a user');
+    await add({ agent_id: 'g1' }, 'only an agent');
+    await add({ app_id: 'p1' }, 'only an app');
+    await add({ run_id: 'r1' }, 'only a run');
+    await add({ user_id: 'u2', agent_id: 'g2' }, 'a user and an agent');
+    const some = await wipe('user_id=*&agent_id=*');
+    expect(some.metadata).toMatchObject({ deleted_count: 3 });
+    expect((await remaining()).map((row) => row.memory).sort()).toEqual(['only a run', 'only an app']);
+    await add({ user_id: 'u3', run_id: 'r3' }, 'a user in a run');
+    const all = await wipe('user_id=*&agent_id=*&app_id=*&run_id=*');
+    expect(all).toMatchObject({ status: 'SUCCEEDED', metadata: { deleted_count: 3 } });
+    expect(await remaining()).toEqual([]);
+    expect(await count({})).toBeGreaterThan(0);
+  });
 });

@@ -276,13 +276,17 @@ export class MemoriesRepository {
   async idsMatching(projectId: string, selector: DeleteSelector, limit: number): Promise<string[]> {
     const conditions: Prisma.Sql[] = [Prisma.sql`project_id = ${projectId}::uuid`];
     const columns = { userId: 'user_id', agentId: 'agent_id', appId: 'app_id', runId: 'run_id' } as const;
+    const wildcards: Prisma.Sql[] = [];
     for (const [key, column] of Object.entries(columns) as [keyof Scope, string][]) {
       const value = selector.scope[key];
       if (value === '*') {
-        conditions.push(Prisma.sql`${Prisma.raw(column)} IS NOT NULL`);
+        wildcards.push(Prisma.sql`${Prisma.raw(column)} IS NOT NULL`);
       } else if (value) {
         conditions.push(Prisma.sql`${Prisma.raw(column)} = ${value}`);
       }
+    }
+    if (wildcards.length > 0 && wildcards.length < Object.keys(columns).length) {
+      conditions.push(Prisma.sql`(${Prisma.join(wildcards, ' OR ')})`);
     }
     if (selector.metadata && Object.keys(selector.metadata).length > 0) {
       conditions.push(Prisma.sql`metadata @> ${JSON.stringify(selector.metadata)}::jsonb`);
