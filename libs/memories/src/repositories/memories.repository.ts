@@ -272,7 +272,11 @@ export class MemoriesRepository {
     return rows.map((row) => row.id);
   }
 
-  /** Ids of memories matching a delete selector (`*` = any non-null value), a batch at a time. */
+  /**
+   * Ids of memories matching a delete selector, a batch at a time. Each `*` names an entity type
+   * whose memories all go (any of the wildcarded types: `user_id=*&agent_id=*` is every user's and
+   * every agent's memory); all four `*` wipe the whole project. Named ids must all match.
+   */
   async idsMatching(projectId: string, selector: DeleteSelector, limit: number): Promise<string[]> {
     const conditions: Prisma.Sql[] = [Prisma.sql`project_id = ${projectId}::uuid`];
     const columns = { userId: 'user_id', agentId: 'agent_id', appId: 'app_id', runId: 'run_id' } as const;
