@@ -181,4 +181,18 @@ describe('entities, bulk deletes, events and stats', () => {
     expect(await remaining()).toEqual([]);
     expect(await count({})).toBeGreaterThan(0);
   });
+
+  it("reads filters the Python client sends as a dict's str()", async () => {
+    await store({ user_id: 'gina' }, 'g1');
+    await store({ user_id: 'hugo' }, 'h1');
+    const filters = encodeURIComponent("{'user_id': 'gina'}");
+    const response = await request(t.http).delete(`/v1/memories/?filters=${filters}`).set(as(a)).expect(200);
+    expect((await waitForEvent(t, a.key, response.body.event_id)).metadata).toMatchObject({ deleted_count: 1 });
+    expect(await count({ userId: 'gina' })).toBe(0);
+    expect(await count({ userId: 'hugo' })).toBe(1);
+    await request(t.http)
+      .delete(`/v1/memories/?filters=${encodeURIComponent("{'user_id': print('x')}")}`)
+      .set(as(a))
+      .expect(400, { error: 'filters must be a JSON object' });
+  });
 });

@@ -1,3 +1,4 @@
+export * from './add-limits';
 export * from './dto/add-memories.dto';
 export * from './dto/batch.dto';
 export * from './dto/export.dto';

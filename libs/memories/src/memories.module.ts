@@ -7,6 +7,7 @@ import { EventsRepository } from './repositories/events.repository';
 import { ExportsRepository } from './repositories/exports.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
+import { MemoryInsertsRepository } from './repositories/memory-inserts.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { AddMemoriesService } from './services/add-memories.service';
@@ -46,6 +47,7 @@ const SERVICES = [
     ExportsRepository,
     FeedbackRepository,
     MemoriesRepository,
+    MemoryInsertsRepository,
     RetrievalRepository,
     VectorIndexRepository,
     ...SERVICES,

@@ -1,7 +1,8 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AddMemoriesDto, AddMemoriesService, AddOutcome, AddResultItem, structuredAttributes } from '@app/memories';
+import { AddLimitsInterceptor } from '../common/add-limits.interceptor';
 import { ApiToken, Auth, OnInvalid, RateLimit, Writes } from '../common/decorators';
 
 const QUEUED = 'Memory processing has been queued for background execution';
@@ -23,6 +24,7 @@ function legacyItem(item: AddResultItem) {
 @Writes()
 @RateLimit('add')
 @OnInvalid('add')
+@UseInterceptors(AddLimitsInterceptor)
 @Controller()
 export class AddMemoriesController {
   constructor(private readonly adds: AddMemoriesService) {}

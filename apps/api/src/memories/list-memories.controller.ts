@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestj
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
-import { AppError, ErrorCode, formatTimestamp, PERMISSION_DENIED, Role } from '@app/core';
+import { AppConfig, AppError, ErrorCode, formatTimestamp, PERMISSION_DENIED, Role } from '@app/core';
 import { legacyFilter } from '@app/filters';
 import {
   AddMemoriesDto,
@@ -15,6 +15,7 @@ import {
   RetrievalScope,
   RetrievalService,
 } from '@app/memories';
+import { refuseOverLimits } from '../common/add-limits.interceptor';
 import { ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
 import { envelope, PageRequest, parsePage } from '../common/pagination';
 import { RequestValidationPipe } from '../common/validation';
@@ -34,6 +35,7 @@ export class ListMemoriesController {
   constructor(
     private readonly retrieval: RetrievalService,
     private readonly adds: AddMemoriesService,
+    private readonly config: AppConfig,
   ) {}
 
   @Post('v3/memories')
@@ -47,7 +49,7 @@ export class ListMemoriesController {
     @Req() request: FastifyRequest,
   ) {
     if (dto.messages !== undefined && dto.filters === undefined) {
-      return this.addAlias(auth, request.body);
+      return this.addAlias(auth, request);
     }
     const page = parsePage({ page: query.page ?? dto.page, page_size: query.page_size ?? dto.page_size }, PAGE);
     const items = await this.page(auth, v3Scope(dto), page);
@@ -142,11 +144,12 @@ export class ListMemoriesController {
   }
 
   /** Clients of April 2026 posted adds here (D-3): same rules as the v3 add route. */
-  private async addAlias(auth: AuthContext, body: unknown) {
+  private async addAlias(auth: AuthContext, request: FastifyRequest) {
     if (auth.role !== Role.OWNER) {
       throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
     }
-    const dto = (await new RequestValidationPipe().transform(body, {
+    refuseOverLimits(request.body, request.url, this.config.addLimits);
+    const dto = (await new RequestValidationPipe().transform(request.body, {
       type: 'body',
       metatype: AddMemoriesDto,
     })) as AddMemoriesDto;

@@ -1,8 +1,19 @@
 import { AppError, ErrorCode } from '@app/core';
 import { DeleteSelector } from '@app/memories';
+import { pythonLiteralAsJson } from '../common/python-literal';
 
 const ENTITY_PARAMS = { user_id: 'userId', agent_id: 'agentId', app_id: 'appId', run_id: 'runId' } as const;
 
+function parseObject(text: string | null): Record<string, unknown> | null {
+  try {
+    const parsed: unknown = text === null ? null : JSON.parse(text);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A JSON object, or the Python literal the official Python client sends for a dict. */
 function parseJsonObject(raw: unknown, name: string): Record<string, unknown> | null {
   if (raw === undefined || raw === '') {
     return null;
@@ -10,13 +21,9 @@ function parseJsonObject(raw: unknown, name: string): Record<string, unknown> | 
   if (typeof raw === 'object' && raw !== null) {
     return raw as Record<string, unknown>;
   }
-  try {
-    const parsed: unknown = JSON.parse(String(raw));
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
-      return parsed as Record<string, unknown>;
-    }
-  } catch {
-    // fall through to the 400 below
+  const parsed = parseObject(String(raw)) ?? parseObject(pythonLiteralAsJson(String(raw)));
+  if (parsed) {
+    return parsed;
   }
   throw AppError.error(ErrorCode.BadRequest, `${name} must be a JSON object`);
 }

@@ -53,6 +53,22 @@ export class EnvDto {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** Messages one add may carry (the platform's batch routes stop at 1000 memories per request too). */
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADD_MAX_MESSAGES: number = 1000;
+
+  /** Characters of one message's content: about 8,000 tokens, what an embedding model takes in one input. */
+  @IsInt()
+  @Min(100)
+  ADD_MAX_MESSAGE_CHARS: number = 32_000;
+
+  /** Bytes of an add's metadata as JSON; it is copied onto every memory, history entry and webhook of the add. */
+  @IsInt()
+  @Min(256)
+  ADD_MAX_METADATA_BYTES: number = 16_384;
+
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/mem0';
 
@@ -255,6 +271,12 @@ export interface RateLimitRule {
   limit: number;
 }
 export type AiProviderKind = 'openai' | 'offline';
+/** What one add may carry; anything more is refused before any work is done. */
+export interface AddLimits {
+  maxMessages: number;
+  maxMessageChars: number;
+  maxMetadataBytes: number;
+}
 
 /** The validated, typed configuration; inject it anywhere (tests override the provider). */
 export class AppConfig {
@@ -283,6 +305,14 @@ export class AppConfig {
   /** OFFLINE_EMBEDDER_TABLE resolved from the project root, or undefined for the built-in location. */
   get offlineEmbedderTable(): string | undefined {
     return this.env.OFFLINE_EMBEDDER_TABLE ? resolve(this.projectRoot, this.env.OFFLINE_EMBEDDER_TABLE) : undefined;
+  }
+
+  get addLimits(): AddLimits {
+    return {
+      maxMessages: this.env.ADD_MAX_MESSAGES,
+      maxMessageChars: this.env.ADD_MAX_MESSAGE_CHARS,
+      maxMetadataBytes: this.env.ADD_MAX_METADATA_BYTES,
+    };
   }
 
   rateLimit(kind: Exclude<RateLimitClass, 'memory-system'>): number {

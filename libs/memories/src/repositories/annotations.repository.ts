@@ -33,19 +33,20 @@ export class AnnotationsRepository {
     if (rows.length === 0) {
       return;
     }
-    const entities = new Map(rows.map((row) => [`${row.scopeKey}\u0000${row.key}`, row]));
-    const values = [...entities.values()].map(
-      (row) => Prisma.sql`(${projectId}::uuid, ${row.scopeKey}, ${row.key}, ${row.name}, ${row.kind})`,
-    );
+    const entities = [...new Map(rows.map((row) => [`${row.scopeKey}\u0000${row.key}`, row])).values()];
     await tx.$executeRaw`
-      INSERT INTO named_entities (project_id, scope_key, key, name, kind) VALUES ${Prisma.join(values)}
+      INSERT INTO named_entities (project_id, scope_key, key, name, kind)
+      SELECT ${projectId}::uuid, e.scope_key, e.key, e.name, e.kind
+      FROM unnest(${entities.map((row) => row.scopeKey)}::text[], ${entities.map((row) => row.key)}::text[],
+        ${entities.map((row) => row.name)}::text[], ${entities.map((row) => row.kind)}::text[])
+        AS e(scope_key, key, name, kind)
       ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
-    const links = rows.map(
-      (row) => Prisma.sql`(${row.memoryId}::uuid, ${row.scopeKey}, ${row.key}, ${row.salience}::real)`,
-    );
     await tx.$executeRaw`
       INSERT INTO memory_entity_links (memory_id, entity_id, salience)
-      SELECT l.memory_id, e.id, l.salience FROM (VALUES ${Prisma.join(links)}) AS l(memory_id, scope_key, key, salience)
+      SELECT l.memory_id, e.id, l.salience
+      FROM unnest(${rows.map((row) => row.memoryId)}::uuid[], ${rows.map((row) => row.scopeKey)}::text[],
+        ${rows.map((row) => row.key)}::text[], ${rows.map((row) => row.salience)}::real[])
+        AS l(memory_id, scope_key, key, salience)
       JOIN named_entities e ON e.project_id = ${projectId}::uuid AND e.scope_key = l.scope_key AND e.key = l.key
       ON CONFLICT DO NOTHING`;
   }

@@ -1,17 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
-import { DeleteSelector, EntityType, Scope } from '../memory.types';
+import { DeleteSelector, Scope } from '../memory.types';
 import {
   categorizePayload,
   historyRow,
   json,
   outboxPayload,
-  scopeByType,
   scopeColumns,
   scopeLockId,
   scopeOf,
   MemoryChange,
-  NewMemory,
   SimilarRow,
   WriteContext,
 } from './memory-rows';
@@ -84,81 +82,6 @@ export class MemoriesRepository {
       take: limit,
     });
     return rows.map((row) => row.input).reverse();
-  }
-
-  /**
-   * Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). Adds call it
-   * inside `inScopes`, after their duplicate check, so that parallel adds of a scope cannot both insert.
-   */
-  async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
-    if (items.length === 0) {
-      return [];
-    }
-    const present = await tx.memory.findMany({
-      where: { id: { in: items.map((item) => item.id) } },
-      select: { id: true },
-    });
-    const skip = new Set(present.map((row) => row.id));
-    const fresh = items.filter((item) => !skip.has(item.id));
-    if (fresh.length === 0) {
-      return [];
-    }
-    await tx.memory.createMany({
-      data: fresh.map((item) => ({
-        id: item.id,
-        projectId,
-        memory: item.memory,
-        hash: item.hash,
-        ...scopeColumns(item.scope),
-        metadata: json(item.metadata),
-        immutable: item.immutable,
-        expirationDate: item.expirationDate,
-        sourceEventId: item.sourceEventId,
-        createdAt: item.createdAt,
-        updatedAt: item.createdAt,
-        eventStart: item.annotation.eventStart,
-        eventEnd: item.annotation.eventEnd,
-      })),
-    });
-    await this.annotations.link(
-      tx,
-      projectId,
-      fresh.map((item) => ({ id: item.id, scope: item.scope, entities: item.annotation.entities })),
-    );
-    await this.writeEmbeddings(
-      tx,
-      projectId,
-      context.embedder,
-      fresh.map((item) => [item.id, item.embedding]),
-    );
-    await tx.memoryHistory.createMany({
-      data: fresh.map((item) => ({
-        projectId,
-        memoryId: item.id,
-        event: 'ADD',
-        newMemory: item.memory,
-        input: json(context.input),
-        ...scopeColumns(item.scope),
-        metadata: json(item.metadata),
-        createdAt: item.createdAt,
-        updatedAt: item.createdAt,
-      })),
-    });
-    await this.upsertEntities(
-      tx,
-      projectId,
-      fresh.map((item) => item.scope),
-    );
-    await tx.webhookOutbox.createMany({
-      data: fresh.map((item) => ({
-        projectId,
-        eventType: 'memory_add',
-        payload: outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, context.eventId),
-      })),
-    });
-    const rows = await tx.memory.findMany({ where: { projectId, id: { in: fresh.map((item) => item.id) } } });
-    const order = new Map(fresh.map((item, index) => [item.id, index]));
-    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   }
 
   /** Applies a change with its UPDATE history entry and `memory_update` webhook; null when gone. */
@@ -351,23 +274,6 @@ export class MemoriesRepository {
       UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding
       FROM (VALUES ${Prisma.join(values)}) AS v(id, embedding)
       WHERE m.id = v.id AND m.project_id = ${projectId}::uuid`;
-  }
-
-  private async upsertEntities(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {
-    const entities = new Map<string, { type: EntityType; name: string }>();
-    for (const scope of scopes) {
-      for (const [type, name] of Object.entries(scopeByType(scope)) as [EntityType, string | null][]) {
-        if (name) {
-          entities.set(`${type}\u0000${name}`, { type, name });
-        }
-      }
-    }
-    if (entities.size > 0) {
-      await tx.entity.createMany({
-        data: [...entities.values()].map((entity) => ({ projectId, ...entity })),
-        skipDuplicates: true,
-      });
-    }
   }
 }
 

@@ -1,6 +1,7 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatMessage, Embedder, EMBEDDER, emptyUsage, TokenUsage } from '@app/ai';
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, ErrorCode, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
@@ -9,15 +10,19 @@ import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
+import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
 import { IngestionService, resultItem, toNewMemory } from './ingestion.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
+/** Messages a verbatim add embeds and inserts at a time (one short transaction each). */
+const VERBATIM_BATCH = 100;
 
-export function invalidAdd(reason: string): AppError {
-  return new AppError(ErrorCode.BadRequest, {
-    error: '400 Bad Request',
-    details: { message: ADD_INVALID_MESSAGE, reason },
-  });
+export function invalidAdd(
+  reason: string,
+  code: ErrorCode.BadRequest | ErrorCode.PayloadTooLarge = ErrorCode.BadRequest,
+): AppError {
+  const error = code === ErrorCode.PayloadTooLarge ? '413 Payload Too Large' : '400 Bad Request';
+  return new AppError(code, { error, details: { message: ADD_INVALID_MESSAGE, reason } });
 }
 
 export type AddOutcome =
@@ -32,6 +37,7 @@ export class AddMemoriesService {
   constructor(
     private readonly events: EventsRepository,
     private readonly memories: MemoriesRepository,
+    private readonly inserts: MemoryInsertsRepository,
     private readonly ingestion: IngestionService,
     private readonly queue: QueueService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
@@ -72,26 +78,28 @@ export class AddMemoriesService {
     return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
   }
 
-  /** infer=false (contract 4.5): each non-system message stored as is, synchronously. */
+  /**
+   * infer=false: each distinct non-system message stored as is, synchronously, a batch at a time: each
+   * batch checks for duplicates and inserts in one short transaction under the scope's lock, and other
+   * requests are served between batches.
+   */
   private async storeVerbatim(projectId: string, request: AddRequest): Promise<AddOutcome> {
-    const texts = [
-      ...new Set(request.messages.filter((message) => message.role !== 'system').map((message) => message.content)),
-    ];
+    const sources = new Map<string, ChatMessage>();
+    for (const message of request.messages) {
+      if (message.role !== 'system' && message.content.trim() && !sources.has(message.content)) {
+        sources.set(message.content, message);
+      }
+    }
     const event = await this.events.create(projectId, 'ADD', request, 'RUNNING');
-    // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
-    const stored = await this.memories.existingHashes(projectId, request.scope, texts.map(memoryHash));
-    const fresh = texts.filter((text) => text.trim() && !stored.has(memoryHash(text)));
-    const vectors = fresh.length > 0 ? await this.embedder.embed(fresh.map(embeddingText)) : [];
-    const context = { embedder: this.embedder.id, input: request.messages, eventId: event.id };
-    const scopes = fresh.length > 0 ? [request.scope] : [];
-    const rows = await this.memories.inScopes(projectId, scopes, async (tx) => {
-      const now = await this.memories.existingHashes(projectId, request.scope, fresh.map(memoryHash), tx);
-      const items = fresh
-        .map((text, index) => ({ text, hash: memoryHash(text), scope: request.scope, vector: vectors[index] }))
-        .filter((item) => !now.has(item.hash))
-        .map((item, index) => toNewMemory(event.id, index, request, item));
-      return this.memories.insertIn(tx, projectId, items, context);
-    });
+    const texts = [...sources.keys()];
+    const rows: Memory[] = [];
+    for (let start = 0; start < texts.length; start += VERBATIM_BATCH) {
+      if (start > 0) {
+        await nextTurn();
+      }
+      const batch = texts.slice(start, start + VERBATIM_BATCH).map((text) => sources.get(text)!);
+      rows.push(...(await this.storeBatch(projectId, request, event.id, batch, rows.length)));
+    }
     const results = rows.map((row) => resultItem(row, 'ADD'));
     if (rows.length > 0) {
       await this.queue.add(
@@ -104,6 +112,45 @@ export class AddMemoriesService {
     }
     await this.events.finish(projectId, event.id, { status: 'SUCCEEDED', results });
     return { kind: 'done', eventId: event.id, results, usage: emptyUsage() };
+  }
+
+  /** Stores the messages whose text the scope does not hold yet; `stored` memories came before (their ids go on). */
+  private async storeBatch(
+    projectId: string,
+    request: AddRequest,
+    eventId: string,
+    messages: ChatMessage[],
+    stored: number,
+  ): Promise<Memory[]> {
+    // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
+    const known = await this.memories.existingHashes(
+      projectId,
+      request.scope,
+      messages.map((message) => memoryHash(message.content)),
+    );
+    const fresh = messages.filter((message) => !known.has(memoryHash(message.content)));
+    if (fresh.length === 0) {
+      return [];
+    }
+    const vectors = await this.embedder.embed(fresh.map((message) => embeddingText(message.content)));
+    const context = { embedder: this.embedder.id, input: null, eventId };
+    return this.memories.inScopes(projectId, [request.scope], async (tx) => {
+      const hashes = fresh.map((message) => memoryHash(message.content));
+      const now = await this.memories.existingHashes(projectId, request.scope, hashes, tx);
+      const items = fresh
+        .map((message, index) => ({ message, hash: hashes[index], vector: vectors[index] }))
+        .filter((item) => !now.has(item.hash))
+        .map(({ message, hash, vector }, index) => ({
+          ...toNewMemory(eventId, stored + index, request, {
+            text: message.content,
+            hash,
+            scope: request.scope,
+            vector,
+          }),
+          input: [message],
+        }));
+      return this.inserts.insertIn(tx, projectId, items, context);
+    });
   }
 }
 

@@ -20,6 +20,7 @@ import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
+import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
 import { NewMemory, scopeOf } from '../repositories/memory-rows';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
@@ -41,6 +42,7 @@ interface PlannedFact {
 export class IngestionService {
   constructor(
     private readonly memories: MemoriesRepository,
+    private readonly inserts: MemoryInsertsRepository,
     private readonly events: EventsRepository,
     private readonly projects: ProjectsService,
     private readonly queue: QueueService,
@@ -126,7 +128,7 @@ export class IngestionService {
         return inInsertOrder(eventId, already).map((row) => resultItem(row, 'ADD'));
       }
       const kept = await this.withoutDuplicates(tx, projectId, planned);
-      const rows = await this.memories.insertIn(
+      const rows = await this.inserts.insertIn(
         tx,
         projectId,
         kept.map((item, index) => toNewMemory(eventId, index, request, { ...item, text: item.fact.text })),
@@ -227,7 +229,7 @@ export class IngestionService {
           results.push(resultItem(twin, twin.id === memory.id ? 'ADD' : 'NOOP'));
           continue;
         }
-        const [row] = await this.memories.insertIn(tx, projectId, [memory], context);
+        const [row] = await this.inserts.insertIn(tx, projectId, [memory], context);
         if (row) {
           results.push(resultItem(row, 'ADD'));
         }

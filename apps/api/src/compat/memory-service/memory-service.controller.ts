@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { allOf } from '@app/filters';
@@ -12,6 +12,7 @@ import {
   ReadsOnly,
   Writes,
 } from '../../common/decorators';
+import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
@@ -72,6 +73,7 @@ export class MemoryServiceController {
   @HttpCode(200)
   @Writes()
   @RateLimit('add')
+  @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
     summary: 'Memory Service: add from `text` or `messages` (messages win when both are given)',
     description:

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
@@ -12,6 +25,7 @@ import {
   memoryNotFound,
   RetrievalService,
 } from '@app/memories';
+import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { ApiBearer, Auth, IgnoreTenantParams, RateLimit, Writes } from '../../common/decorators';
 import { engineAdd } from '../engine-add';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
@@ -55,6 +69,7 @@ export class MemorySystemController {
   @Post('v1/memories')
   @Writes()
   @HttpCode(HttpStatus.CREATED)
+  @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
     summary: 'Memory System: add memories from messages (or one string); data = the memories created or updated',
   })

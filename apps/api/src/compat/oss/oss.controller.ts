@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode, Role } from '@app/core';
@@ -22,6 +22,7 @@ import {
   ReadsOnly,
   Writes,
 } from '../../common/decorators';
+import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
 import { bodySchema, querySchema } from '../request-schema';
@@ -99,6 +100,7 @@ export class OssController {
   @HttpCode(200)
   @Writes()
   @RateLimit('add')
+  @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
     summary: 'OSS: add memories',
     description:
