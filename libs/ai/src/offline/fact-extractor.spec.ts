@@ -41,6 +41,13 @@ describe('extractFacts', () => {
     ["We're expecting a baby in March", 'Is expecting a baby in March'],
     ['Call me Sam', 'Prefers to be called Sam'],
     ["I'm French", 'Is French'],
+    ['Prefers trains over planes.', 'Prefers trains over planes'],
+    ['Speaks Norwegian.', 'Speaks Norwegian'],
+    ['Is allergic to shellfish', 'Is allergic to shellfish'],
+    ['Name is Ana', 'Name is Ana'],
+    ['Lives in Lisbon with their partner', 'Lives in Lisbon with their partner'],
+    ['Sister Emma lives in Oslo', 'Sister Emma lives in Oslo'],
+    ['Favourite color is blue.', 'Favourite color is blue'],
   ])('rewrites %j as %j', async (message, fact) => {
     expect(await facts([user(message)])).toEqual([fact]);
   });
@@ -63,6 +70,12 @@ describe('extractFacts', () => {
     'I need help with my resume',
     'I love it!',
     "It's raining today",
+    'Seems fine',
+    'Dogs are the best',
+    'The weather is nice',
+    'Perhaps we should go',
+    'Has anyone seen the news',
+    'Is it going to rain',
   ])('finds nothing in small talk, questions and requests: %j', async (message) => {
     expect(await facts([user(message)])).toEqual([]);
   });

@@ -20,7 +20,9 @@ import {
   NAME,
   NOT_NAMES,
   QUESTION_START,
+  POSSESSED_FACT,
   SMALL_TALK,
+  SUBJECTLESS_FACT,
   TRAILING_CHATTER,
   USER_FILLER,
   words,
@@ -104,7 +106,8 @@ function rewriteClause(raw: string, role: Role, entities: Entity[]): string | nu
     .trim();
   const wrapped = MEMORY_WRAPPER.exec(clause);
   if (wrapped) clause = clause.slice(wrapped[0].length);
-  else if (question || QUESTION_START.test(clause) || COMMAND_START.test(clause)) return null;
+  else if (question || (QUESTION_START.test(clause) && !SUBJECTLESS_FACT.test(clause)) || COMMAND_START.test(clause))
+    return null;
   if (!clause || SMALL_TALK.test(clause) || clause.split(/\s+/).length < 2) return null;
 
   let fact: string | null;
@@ -144,6 +147,7 @@ function rewriteUser(clause: string, entities: Entity[]): string | null {
     const rest = /^they$/.test(pronoun) ? m[2].replace(/^(are|were|have)\b/, (w) => AUXILIARIES.get(w) ?? w) : m[2];
     return innerPronouns(`${entity.label}${possessive}${verb} ${rest}`, 'user');
   }
+  if (SUBJECTLESS_FACT.test(clause) || POSSESSED_FACT.test(clause)) return innerPronouns(clause, 'user');
   // Third-person statements are kept only when they say something about the user ("Emma is my sister").
   return /\b(?:I|[Mm]y|[Oo]ur|me|us|mine)\b/.test(clause) && !/^(?:it|that|this|there)\b/i.test(clause)
     ? innerPronouns(clause, 'user')

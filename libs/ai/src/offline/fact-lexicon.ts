@@ -111,6 +111,26 @@ export const AUXILIARY_START = new RegExp(
   `^(${[...AUXILIARIES.keys()].sort((a, b) => b.length - a.length).join('|')})(?![\\w'])`,
   'i',
 );
+/**
+ * A fact already written without its subject, as this extractor writes them and as exports and imports
+ * carry them ("Prefers trains over planes", "Is allergic to nuts", "Name is Ana"): a third-person verb
+ * first, then something about it. The second word rules out plural subjects ("Dogs are ...") and the
+ * chatter verbs ("Sounds good", "Seems fine") stay out.
+ */
+export const SUBJECTLESS_FACT = new RegExp(
+  "^(?:Name(?:'s| is)|Is|Was|Has|Had|Does|Did|Can|Cannot|Will|Would|Used to|(?!(?:" +
+    words('Sounds Seems Looks Thanks Means Depends Happens Works_for_me Goes_without Makes_sense') +
+    ")\\b)[A-Z][a-z]+[^s\\W]s)\\s+(?!(?:are|were|have|do|did|will|can|is|was|has|of|and|or|I|we|you|he|she|it|they|anyone|anybody|someone|somebody|there|this|that)\\b)\\S",
+);
+/**
+ * The user's possession or relation as subject, with its "my" already dropped ("Sister Emma lives in
+ * Oslo", "Favourite color is blue", "Dog is called Rex"): a fact about the user in written-out form.
+ */
+export const POSSESSED_FACT = new RegExp(
+  `^(?:(?:${KIND_WORDS})|favou?rite \\w+|name|birthday|job|age|hometown)\\b(?:\\s+${NAME})?` +
+    `\\s+(?:is|was|has|had|[a-z]+s|[a-z]+ed)\\b`,
+  'iu',
+);
 /* A new clause starts at "and I ...", ", but my ...", "; she ...": each gets its own fact. */
 export const CLAUSE_BREAK = new RegExp(
   ",?\\s+(?:and|but|so|plus|also|though)\\s+(?=(?:I|I'm|I've|I'll|I'd|my|we|we're|our|he|she|they)\\b)|" +
