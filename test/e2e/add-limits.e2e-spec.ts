@@ -146,4 +146,21 @@ describe('bounded adds', () => {
     expect(new Set(rows.map((row) => row.hash)).size).toBe(450);
     expect(await t.prisma.memoryHistory.count({ where: { projectId: a.projectId, userId: 'race' } })).toBe(450);
   });
+
+  it('an inline legacy add applies its facts a batch at a time, each fact stored once', async () => {
+    const said = Array.from({ length: 120 }, (_, index) => ({
+      role: 'user',
+      content: `I collect stamp series ${index}.`,
+    }));
+    const response = await request(t.http)
+      .post('/oss/memories')
+      .set({ 'X-API-Key': a.key })
+      .send({ messages: [...said, ...said], user_id: 'legacy' });
+    expect(response.status).toBe(200);
+    const added = response.body.results as { id: string; event: string }[];
+    const rows = await t.prisma.memory.findMany({ where: { projectId: a.projectId, userId: 'legacy' } });
+    expect(rows.length).toBeGreaterThan(100);
+    expect(added.map((item) => item.id).sort()).toEqual(rows.map((row) => row.id).sort());
+    expect(new Set(rows.map((row) => row.hash)).size).toBe(rows.length);
+  });
 });

@@ -50,27 +50,51 @@ export class MemoriesRepository {
     return new Set(rows.map((row) => row.hash));
   }
 
-  /** A memory of exactly this scope with this hash, if any. */
-  findByHash(projectId: string, scope: Scope, hash: string, db: Db = this.prisma): Promise<Memory | null> {
-    return db.memory.findFirst({ where: { projectId, hash, ...scopeColumns(scope) }, orderBy: { createdAt: 'asc' } });
+  /** The first memory of exactly this scope with each of these hashes. */
+  async firstByHash(
+    projectId: string,
+    scope: Scope,
+    hashes: string[],
+    db: Db = this.prisma,
+  ): Promise<Map<string, Memory>> {
+    const rows = await db.memory.findMany({
+      where: { projectId, hash: { in: hashes }, ...scopeColumns(scope) },
+      orderBy: { createdAt: 'desc' },
+    });
+    return new Map(rows.map((row) => [row.hash, row]));
   }
 
-  /** The memories of exactly this scope most similar to the vector (exact scan: scopes are small). */
-  similarInScope(
+  /**
+   * For each vector, the memories of exactly this scope most similar to it, best first (exact scan:
+   * scopes are small), all in one statement.
+   */
+  async similarInScope(
     projectId: string,
     scope: Scope,
     embedder: string,
-    vector: number[],
+    vectors: number[][],
     limit: number,
     db: Db = this.prisma,
-  ): Promise<SimilarRow[]> {
-    const where = exactScopeSql(scope);
-    return db.$queryRaw<SimilarRow[]>`
-      SELECT m.id, m.memory, 1 - (m.embedding <=> ${vectorLiteral(vector)}::vector) AS similarity
-      FROM memories m
-      WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${where}
-      ORDER BY m.embedding <=> ${vectorLiteral(vector)}::vector
-      LIMIT ${limit}`;
+  ): Promise<SimilarRow[][]> {
+    if (vectors.length === 0) {
+      return [];
+    }
+    const rows = await db.$queryRaw<(SimilarRow & { ord: number })[]>`
+      SELECT q.ord::int AS ord, s.id, s.memory, s.similarity
+      FROM unnest(${vectors.map(vectorLiteral)}::text[]::vector[]) WITH ORDINALITY AS q(vector, ord)
+      CROSS JOIN LATERAL (
+        SELECT m.id, m.memory, 1 - (m.embedding <=> q.vector) AS similarity
+        FROM memories m
+        WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${exactScopeSql(scope)}
+        ORDER BY m.embedding <=> q.vector
+        LIMIT ${limit}
+      ) s
+      ORDER BY q.ord, s.similarity DESC`;
+    const byVector = vectors.map((): SimilarRow[] => []);
+    for (const { ord, ...row } of rows) {
+      byVector[ord - 1].push(row);
+    }
+    return byVector;
   }
 
   /** Recent inputs of a scope (oldest first), the context for reference resolution. */

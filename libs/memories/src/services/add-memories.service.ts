@@ -11,7 +11,8 @@ import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
-import { IngestionService, resultItem, toNewMemory } from './ingestion.service';
+import { resultItem, toNewMemory } from './add-rows';
+import { IngestionService } from './ingestion.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
 /** Messages a verbatim add embeds and inserts at a time (one short transaction each). */

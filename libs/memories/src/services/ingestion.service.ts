@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChatMessage,
@@ -10,25 +11,34 @@ import {
   TokenUsage,
   UpdateDecision,
 } from '@app/ai';
-import { formatTimestamp, Memory, Prisma, Project } from '@app/core';
+import { Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
-import { deterministicUuid } from '../ids';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
-import { NewMemory, scopeOf } from '../repositories/memory-rows';
+import { inInsertOrder, resultItem, toNewMemory } from './add-rows';
+import { NewMemory, SimilarRow, WriteContext } from '../repositories/memory-rows';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
 const NEAR_DUPLICATE = 0.92;
 const CONTEXT_INPUTS = 10;
 const CONTEXT_MESSAGES = 20;
+/** Legacy decisions applied per transaction. */
+const APPLY_BATCH = 100;
 
 type Tx = Prisma.TransactionClient;
+
+interface Decided {
+  item: PlannedFact;
+  decision: UpdateDecision;
+  /** Position among the add's facts: the memory id derives from it. */
+  index: number;
+}
 
 interface PlannedFact {
   fact: ExtractedFact;
@@ -148,10 +158,11 @@ export class IngestionService {
         storedByScope.set(key, await this.memories.existingHashes(projectId, item.scope, hashes, tx));
       }
     }
+    const nearest = await this.similarByFact(projectId, planned, 1, tx);
     const kept: PlannedFact[] = [];
-    for (const item of planned) {
+    for (const [index, item] of planned.entries()) {
       const stored = storedByScope.get(scopeKey(item.scope))!;
-      const [closest] = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 1, tx);
+      const [closest] = nearest[index];
       const repeatsBatch = kept.some(
         (other) =>
           sameScope(other.scope, item.scope) &&
@@ -167,7 +178,28 @@ export class IngestionService {
     return kept;
   }
 
-  /** v1: each fact is compared with the most similar memories of its scope and ADDed, UPDATEd, DELETEd or dropped. */
+  /** Each fact's most similar memories of its scope: one statement per scope, not per fact. */
+  private async similarByFact(projectId: string, facts: PlannedFact[], limit: number, tx?: Tx) {
+    const found: SimilarRow[][] = facts.map(() => []);
+    for (const group of groupByScope(facts)) {
+      const vectors = group.map((index) => facts[index].vector);
+      const similar = await this.memories.similarInScope(
+        projectId,
+        facts[group[0]].scope,
+        this.embedder.id,
+        vectors,
+        limit,
+        tx,
+      );
+      group.forEach((index, position) => (found[index] = similar[position]));
+    }
+    return found;
+  }
+
+  /**
+   * v1: each fact is compared with the most similar memories of its scope and ADDed, UPDATEd, DELETEd or
+   * dropped. The decisions are applied a batch at a time, each batch in one transaction under its scopes' locks.
+   */
   private async applyLegacy(
     projectId: string,
     eventId: string,
@@ -175,66 +207,122 @@ export class IngestionService {
     planned: PlannedFact[],
     usage: TokenUsage,
   ) {
-    const decisions: { item: PlannedFact; decision: UpdateDecision }[] = [];
-    for (const item of planned) {
-      const similar = await this.memories.similarInScope(projectId, item.scope, this.embedder.id, item.vector, 5);
+    const similar = await this.similarByFact(projectId, planned, 5);
+    const decisions: Decided[] = [];
+    for (const [index, item] of planned.entries()) {
       const decision = await this.llm.decideUpdate({
         fact: item.fact.text,
-        similar: similar.map((row) => ({ id: row.id, text: row.memory, similarity: Number(row.similarity) })),
+        similar: similar[index].map((row) => ({ id: row.id, text: row.memory, similarity: Number(row.similarity) })),
         instructions: request.customInstructions,
         usage,
       });
-      decisions.push({ item, decision });
+      decisions.push({ item, decision, index });
     }
     const context = { embedder: this.embedder.id, input: request.messages, eventId };
-    const scopes = planned.map((item) => item.scope);
-    return this.memories.inScopes(projectId, scopes, async (tx) => {
-      const results: AddResultItem[] = [];
-      for (const [index, { item, decision }] of decisions.entries()) {
-        if (decision.event === 'UPDATE' || decision.event === 'DELETE' || decision.event === 'NOOP') {
-          const target = decision.id ? await tx.memory.findFirst({ where: { projectId, id: decision.id } }) : null;
-          if (target && decision.event === 'NOOP') {
-            results.push(resultItem(target, 'NOOP'));
-            continue;
-          }
-          if (target && !target.immutable && decision.event === 'UPDATE') {
-            const text = decision.text || item.fact.text;
-            const embedding =
-              text === item.fact.text ? item.vector : (await this.embedder.embed([embeddingText(text)]))[0];
-            const change = {
-              memory: text,
-              hash: memoryHash(text),
-              embedding,
-              categories: null,
-              annotation: annotate(text, new Date()),
-            };
-            const after = await this.memories.updateIn(tx, projectId, target.id, change, context);
-            results.push({ ...resultItem(after!, 'UPDATE'), previous_memory: target.memory });
-            continue;
-          }
-          if (target && !target.immutable && decision.event === 'DELETE') {
-            await this.memories.deleteIn(tx, projectId, [target.id], context);
-            results.push(resultItem(target, 'DELETE'));
-            continue;
-          }
-          if (target) {
-            results.push(resultItem(target, 'NOOP'));
-            continue;
-          }
-        }
-        // Decided outside the lock: another add (or an earlier run of this job) may have stored the fact since.
-        const memory = toNewMemory(eventId, index, request, { ...item, text: item.fact.text });
-        const twin = await this.memories.findByHash(projectId, item.scope, item.hash, tx);
-        if (twin) {
-          results.push(resultItem(twin, twin.id === memory.id ? 'ADD' : 'NOOP'));
-          continue;
-        }
-        const [row] = await this.inserts.insertIn(tx, projectId, [memory], context);
-        if (row) {
-          results.push(resultItem(row, 'ADD'));
-        }
+    const results: AddResultItem[] = [];
+    for (let start = 0; start < decisions.length; start += APPLY_BATCH) {
+      if (start > 0) {
+        await nextTurn();
       }
-      return results;
+      const batch = decisions.slice(start, start + APPLY_BATCH);
+      const scopes = batch.map(({ item }) => item.scope);
+      results.push(
+        ...(await this.memories.inScopes(projectId, scopes, async (tx) => {
+          const applied: AddResultItem[] = [];
+          // Runs of additions are inserted together; a change first lets the additions before it go in.
+          let additions: Decided[] = [];
+          for (const decided of batch) {
+            if (decided.decision.event !== 'ADD') {
+              applied.push(...(await this.addFacts(tx, projectId, eventId, request, additions, context)));
+              additions = [];
+              const changed = await this.applyChange(tx, projectId, decided, context);
+              if (changed) {
+                applied.push(changed);
+                continue;
+              }
+            }
+            additions.push(decided);
+          }
+          applied.push(...(await this.addFacts(tx, projectId, eventId, request, additions, context)));
+          return applied;
+        })),
+      );
+    }
+    return results;
+  }
+
+  /** An UPDATE, DELETE or NOOP of the memory the decision names; null when that memory is gone (the fact is added). */
+  private async applyChange(
+    tx: Tx,
+    projectId: string,
+    { item, decision }: Decided,
+    context: WriteContext,
+  ): Promise<AddResultItem | null> {
+    const id = decision.event === 'ADD' ? undefined : decision.id;
+    const target = id ? await tx.memory.findFirst({ where: { projectId, id } }) : null;
+    if (!target) {
+      return null;
+    }
+    if (target.immutable || decision.event === 'NOOP') {
+      return resultItem(target, 'NOOP');
+    }
+    if (decision.event === 'DELETE') {
+      await this.memories.deleteIn(tx, projectId, [target.id], context);
+      return resultItem(target, 'DELETE');
+    }
+    const text = decision.text || item.fact.text;
+    const embedding = text === item.fact.text ? item.vector : (await this.embedder.embed([embeddingText(text)]))[0];
+    const change = {
+      memory: text,
+      hash: memoryHash(text),
+      embedding,
+      categories: null,
+      annotation: annotate(text, new Date()),
+    };
+    const after = await this.memories.updateIn(tx, projectId, target.id, change, context);
+    return { ...resultItem(after!, 'UPDATE'), previous_memory: target.memory };
+  }
+
+  /**
+   * Inserts the facts not stored yet. Decided outside the lock: another add (or an earlier run of this job)
+   * may have stored a fact since, and a fact may repeat an earlier one of the same add (both NOOPs).
+   */
+  private async addFacts(
+    tx: Tx,
+    projectId: string,
+    eventId: string,
+    request: AddRequest,
+    additions: Decided[],
+    context: WriteContext,
+  ): Promise<AddResultItem[]> {
+    const twins = new Map<string, Memory>();
+    for (const group of groupByScope(additions.map(({ item }) => item))) {
+      const { scope } = additions[group[0]].item;
+      const found = await this.memories.firstByHash(
+        projectId,
+        scope,
+        group.map((index) => additions[index].item.hash),
+        tx,
+      );
+      found.forEach((row, hash) => twins.set(`${scopeKey(scope)}\u0000${hash}`, row));
+    }
+    const fresh = new Map<string, NewMemory>();
+    const outcomes = additions.map(({ item, index }) => {
+      const memory = toNewMemory(eventId, index, request, { ...item, text: item.fact.text });
+      const key = `${scopeKey(item.scope)}\u0000${item.hash}`;
+      const twin = twins.get(key);
+      if (twin) {
+        return { id: twin.id, event: twin.id === memory.id ? ('ADD' as const) : ('NOOP' as const), row: twin };
+      }
+      const earlier = fresh.get(key);
+      fresh.set(key, earlier ?? memory);
+      return { id: (earlier ?? memory).id, event: earlier ? ('NOOP' as const) : ('ADD' as const), row: null };
+    });
+    const rows = await this.inserts.insertIn(tx, projectId, [...fresh.values()], context);
+    const inserted = new Map(rows.map((row) => [row.id, row]));
+    return outcomes.flatMap(({ id, event, row }) => {
+      const stored = row ?? inserted.get(id);
+      return stored ? [resultItem(stored, event)] : [];
     });
   }
 
@@ -274,6 +362,16 @@ function samePolarity(a: string, b: string): boolean {
   return NEGATION.test(a) === NEGATION.test(b);
 }
 
+/** The positions of the facts of each scope. */
+function groupByScope(facts: { scope: Scope }[]): number[][] {
+  const groups = new Map<string, number[]>();
+  facts.forEach((fact, index) => {
+    const key = scopeKey(fact.scope);
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  return [...groups.values()];
+}
+
 function scopeKey(scope: Scope): string {
   return [scope.userId, scope.agentId, scope.appId, scope.runId].map((value) => value ?? '').join('\u0000');
 }
@@ -288,50 +386,4 @@ function cosine(a: number[], b: number[]): number {
     dot += a[i] * b[i];
   }
   return dot;
-}
-
-/** An event's memories in the order its run inserted them (their ids derive from that position). */
-function inInsertOrder(eventId: string, rows: Memory[]): Memory[] {
-  const position = new Map(rows.map((_, index) => [deterministicUuid(eventId, String(index)), index]));
-  return [...rows].sort((a, b) => (position.get(a.id) ?? rows.length) - (position.get(b.id) ?? rows.length));
-}
-
-/** The row an add inserts; its id derives from the event, so a re-run recognises what it stored. */
-export function toNewMemory(
-  eventId: string,
-  index: number,
-  request: AddRequest,
-  item: { text: string; hash: string; scope: Scope; vector: number[] },
-): NewMemory {
-  const createdAt = request.timestamp ? new Date(request.timestamp * 1000) : new Date();
-  return {
-    id: deterministicUuid(eventId, String(index)),
-    memory: item.text,
-    hash: item.hash,
-    scope: item.scope,
-    metadata: request.metadata,
-    immutable: request.immutable,
-    expirationDate: request.expirationDate ? new Date(`${request.expirationDate}T00:00:00Z`) : null,
-    createdAt,
-    sourceEventId: eventId,
-    embedding: item.vector,
-    annotation: annotate(item.text, createdAt),
-  };
-}
-
-export function resultItem(row: Memory, event: AddResultItem['event']): AddResultItem {
-  const scope = scopeOf(row);
-  return {
-    id: row.id,
-    event,
-    memory: row.memory,
-    data: { memory: row.memory },
-    user_id: scope.userId ?? null,
-    agent_id: scope.agentId ?? null,
-    app_id: scope.appId ?? null,
-    run_id: scope.runId ?? null,
-    categories: row.categories?.length ? row.categories : null,
-    metadata: row.metadata as Record<string, unknown> | null,
-    created_at: formatTimestamp(row.createdAt),
-  };
 }
