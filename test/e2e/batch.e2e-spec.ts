@@ -86,6 +86,40 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     expect(categorised).toContain('food');
   });
 
+  it('relinks entities, dates the new text and applies a repeated id in order', async () => {
+    const [id] = await seed(a, ['Met Jordan at the Lisbon office']);
+    const keysOf = async () =>
+      (
+        await t.prisma.$queryRaw<{ key: string }[]>`
+          SELECT e.key FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
+          WHERE l.memory_id = ${id}::uuid ORDER BY e.key`
+      ).map((row) => row.key);
+    expect(await keysOf()).toEqual(expect.arrayContaining(['jordan', 'lisbon']));
+    await request(t.http)
+      .put('/v1/batch/')
+      .set(as(a))
+      .send({
+        memories: [
+          { memory_id: id, text: 'Flew to Tokyo with Priya in 2019' },
+          { memory_id: id, text: 'Flew to Osaka with Priya in 2019', metadata: { trip: 'osaka' } },
+        ],
+      })
+      .expect(200);
+    const row = await t.prisma.memory.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ memory: 'Flew to Osaka with Priya in 2019', metadata: { trip: 'osaka' } });
+    expect(row.eventStart?.toISOString()).toBe('2019-01-01T00:00:00.000Z');
+    const keys = await keysOf();
+    expect(keys).toEqual(expect.arrayContaining(['osaka', 'priya']));
+    expect(keys).not.toContain('jordan');
+    expect(keys).not.toContain('tokyo');
+    const history = await t.prisma.memoryHistory.findMany({ where: { memoryId: id }, orderBy: { createdAt: 'asc' } });
+    expect(history.map((entry) => [entry.event, entry.oldMemory, entry.newMemory])).toEqual([
+      ['ADD', null, 'Met Jordan at the Lisbon office'],
+      ['UPDATE', 'Met Jordan at the Lisbon office', 'Flew to Tokyo with Priya in 2019'],
+      ['UPDATE', 'Flew to Tokyo with Priya in 2019', 'Flew to Osaka with Priya in 2019'],
+    ]);
+  });
+
   it('deletes in one go with history and webhooks; the alias accepts memory_ids', async () => {
     const [one, two, three] = await seed(a, ['Has a cat', 'Owns a bike', 'Speaks Dutch']);
     const response = await request(t.http)

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { QueueModule } from '@app/queue';
 import { TenancyModule } from '@app/tenancy';
 import { AnnotationsRepository } from './repositories/annotations.repository';
+import { BatchUpdatesRepository } from './repositories/batch-updates.repository';
 import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
 import { ExportsRepository } from './repositories/exports.repository';
@@ -42,6 +43,7 @@ const SERVICES = [
   imports: [QueueModule, TenancyModule],
   providers: [
     AnnotationsRepository,
+    BatchUpdatesRepository,
     EntitiesRepository,
     EventsRepository,
     ExportsRepository,

@@ -5,8 +5,9 @@ import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
+import { BatchChange, BatchUpdatesRepository } from '../repositories/batch-updates.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
-import { MemoryChange, WriteContext } from '../repositories/memory-rows';
+import { WriteContext } from '../repositories/memory-rows';
 
 export const MAX_BATCH = 1000;
 
@@ -64,6 +65,7 @@ function updateOf(item: unknown): BatchUpdate {
 export class BatchService {
   constructor(
     private readonly memories: MemoriesRepository,
+    private readonly batchUpdates: BatchUpdatesRepository,
     private readonly queue: QueueService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
@@ -88,11 +90,13 @@ export class BatchService {
     const embeddings = new Map(changed.map((update, index) => [update, vectors[index]]));
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     await this.memories.transaction(async (tx) => {
-      for (const update of updates) {
-        const change = changeOf(update, embeddings.get(update));
+      for (const round of rounds(updates)) {
+        const changes = round.map((update) => changeOf(update, embeddings.get(update)));
+        const updated = new Set((await this.batchUpdates.apply(tx, projectId, changes, context)).map((row) => row.id));
         // Deleted since the check: the whole batch rolls back, as if the check had seen it.
-        if (!(await this.memories.updateIn(tx, projectId, update.id, change, context))) {
-          throw bad(`Memory not found: ${update.id}`);
+        const gone = round.find((update) => !updated.has(update.id));
+        if (gone) {
+          throw bad(`Memory not found: ${gone.id}`);
         }
       }
     });
@@ -123,17 +127,33 @@ export class BatchService {
   }
 }
 
+/** Items in order, split where an id comes again: each round changes distinct memories, later rounds win. */
+function rounds(updates: BatchUpdate[]): BatchUpdate[][] {
+  const result: BatchUpdate[][] = [];
+  let round: BatchUpdate[] = [];
+  let ids = new Set<string>();
+  for (const update of updates) {
+    if (ids.has(update.id)) {
+      result.push(round);
+      round = [];
+      ids = new Set();
+    }
+    round.push(update);
+    ids.add(update.id);
+  }
+  return round.length > 0 ? [...result, round] : result;
+}
+
 /** What one item changes; a new text gets a new hash and vector, and its categories are recomputed. */
-function changeOf(update: BatchUpdate, embedding: number[] | undefined): MemoryChange {
-  const change: MemoryChange = {};
+function changeOf(update: BatchUpdate, embedding: number[] | undefined): BatchChange {
+  const change: BatchChange = { id: update.id };
   if (embedding) {
-    Object.assign(change, {
-      memory: update.text,
+    change.text = {
+      memory: update.text!,
       hash: memoryHash(update.text!),
       embedding,
-      categories: null,
       annotation: annotate(update.text!, new Date()),
-    });
+    };
   }
   if (update.metadata !== undefined) {
     change.metadata = update.metadata;
