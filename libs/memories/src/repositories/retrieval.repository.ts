@@ -167,22 +167,31 @@ export class RetrievalRepository {
     const scoped =
       plan === 'exact'
         ? Prisma.sql`scoped AS MATERIALIZED (
-            SELECT id, distance, tsv, lag(id) OVER w AS prev, lead(id) OVER w AS next
-            FROM (SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
-                         CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
-                         m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
-                  FROM memories m WHERE ${where} OFFSET 0) s
-            WINDOW w AS (PARTITION BY user_id, agent_id, app_id, run_id ORDER BY seq)),
+            SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
+                   CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
+                   m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
+            FROM memories m WHERE ${where}),
           scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM scoped),
           nearest AS (SELECT id FROM scoped ORDER BY distance LIMIT ${query.pool}),
           matched AS MATERIALIZED (
             SELECT id, tsv FROM scoped WHERE tsv IS NOT NULL LIMIT ${KEYWORD_SCAN_LIMIT})`
-        : Prisma.sql`scoped AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false),
-          nearest AS MATERIALIZED (
+        : Prisma.sql`nearest AS MATERIALIZED (
             SELECT m.id, m.search_vector AS tsv FROM memories m WHERE ${where}
             ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
           scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM nearest),
           matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
+    // The order of arrival is only needed in the conversations (entity combinations) the candidates
+    // come from: the window sorts those rows, not the whole scope. Coalesced keys make the match
+    // hashable; the window still partitions by the real columns.
+    const around =
+      plan === 'exact'
+        ? Prisma.sql`around AS MATERIALIZED (
+            SELECT s.id, lag(s.id) OVER w AS prev, lead(s.id) OVER w AS next FROM scoped s
+            WHERE (coalesce(s.user_id, ''), coalesce(s.agent_id, ''), coalesce(s.app_id, ''), coalesce(s.run_id, ''))
+              IN (SELECT coalesce(f.user_id, ''), coalesce(f.agent_id, ''), coalesce(f.app_id, ''), coalesce(f.run_id, '')
+                  FROM scoped f WHERE f.id = ANY((SELECT ids FROM found)::uuid[]))
+            WINDOW w AS (PARTITION BY s.user_id, s.agent_id, s.app_id, s.run_id ORDER BY s.seq))`
+        : Prisma.sql`around AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false)`;
     // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
     // Term frequency counts as presence: memories are short, a word seldom repeats.
     const rows = await this.prisma.queryPrepared<ScoredRow & CandidateSetColumns>(Prisma.sql`
@@ -210,10 +219,10 @@ export class RetrievalRepository {
       found AS MATERIALIZED (
         SELECT array_agg(id) AS ids FROM (SELECT id FROM nearest UNION SELECT id FROM keyword) f
       ),
+      ${around},
       candidates AS MATERIALIZED (
         SELECT DISTINCT id FROM (
-          SELECT unnest(array[s.id, s.prev, s.next]) AS id FROM scoped s
-          WHERE s.id = ANY((SELECT ids FROM found)::uuid[])
+          SELECT unnest(array[a.prev, a.next]) AS id FROM around a WHERE a.id = ANY((SELECT ids FROM found)::uuid[])
           UNION ALL SELECT unnest((SELECT ids FROM found))
         ) c WHERE id IS NOT NULL
       ),
@@ -235,7 +244,7 @@ export class RetrievalRepository {
              (SELECT jsonb_object_agg(key, count) FROM mentions) AS "mentionCounts",
              (SELECT p.decay FROM projects p WHERE p.id = ${projectId}::uuid) AS "projectDecay"
       FROM candidates c JOIN memories m ON m.id = c.id
-      LEFT JOIN scoped s ON s.id = c.id
+      LEFT JOIN around s ON s.id = c.id
       LEFT JOIN keyword k ON k.id = c.id
       LEFT JOIN linked ON linked.memory_id = c.id
       LEFT JOIN memory_access a ON a.memory_id = c.id`);
