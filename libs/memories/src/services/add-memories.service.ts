@@ -16,7 +16,7 @@ import { IngestionService } from './ingestion.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
 /** Messages a verbatim add embeds and inserts at a time (one short transaction each). */
-const VERBATIM_BATCH = 100;
+const VERBATIM_BATCH = 50;
 
 export function invalidAdd(
   reason: string,
@@ -99,7 +99,7 @@ export class AddMemoriesService {
         await nextTurn();
       }
       const batch = texts.slice(start, start + VERBATIM_BATCH).map((text) => sources.get(text)!);
-      rows.push(...(await this.storeBatch(projectId, request, event.id, batch, rows.length)));
+      rows.push(...(await this.storeBatch(projectId, request, event.id, batch, start)));
     }
     const results = rows.map((row) => resultItem(row, 'ADD'));
     if (rows.length > 0) {
@@ -115,42 +115,44 @@ export class AddMemoriesService {
     return { kind: 'done', eventId: event.id, results, usage: emptyUsage() };
   }
 
-  /** Stores the messages whose text the scope does not hold yet; `stored` memories came before (their ids go on). */
+  /**
+   * Stores the messages whose text the scope does not hold yet; `offset` is the first one's position among
+   * the add's texts (memory ids derive from it). Only the check and the insert run under the lock.
+   */
   private async storeBatch(
     projectId: string,
     request: AddRequest,
     eventId: string,
     messages: ChatMessage[],
-    stored: number,
+    offset: number,
   ): Promise<Memory[]> {
+    const hashes = messages.map((message) => memoryHash(message.content));
     // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
-    const known = await this.memories.existingHashes(
-      projectId,
-      request.scope,
-      messages.map((message) => memoryHash(message.content)),
-    );
-    const fresh = messages.filter((message) => !known.has(memoryHash(message.content)));
+    const known = await this.memories.existingHashes(projectId, request.scope, hashes);
+    const fresh = messages.flatMap((message, index) => (known.has(hashes[index]) ? [] : [{ message, index }]));
     if (fresh.length === 0) {
       return [];
     }
-    const vectors = await this.embedder.embed(fresh.map((message) => embeddingText(message.content)));
+    const vectors = await this.embedder.embed(fresh.map(({ message }) => embeddingText(message.content)));
+    const items = fresh.map(({ message, index }, position) => ({
+      ...toNewMemory(eventId, offset + index, request, {
+        text: message.content,
+        hash: hashes[index],
+        scope: request.scope,
+        vector: vectors[position],
+      }),
+      input: [message],
+    }));
     const context = { embedder: this.embedder.id, input: null, eventId };
     return this.memories.inScopes(projectId, [request.scope], async (tx) => {
-      const hashes = fresh.map((message) => memoryHash(message.content));
-      const now = await this.memories.existingHashes(projectId, request.scope, hashes, tx);
-      const items = fresh
-        .map((message, index) => ({ message, hash: hashes[index], vector: vectors[index] }))
-        .filter((item) => !now.has(item.hash))
-        .map(({ message, hash, vector }, index) => ({
-          ...toNewMemory(eventId, stored + index, request, {
-            text: message.content,
-            hash,
-            scope: request.scope,
-            vector,
-          }),
-          input: [message],
-        }));
-      return this.inserts.insertIn(tx, projectId, items, context);
+      const now = await this.memories.existingHashes(
+        projectId,
+        request.scope,
+        items.map((item) => item.hash),
+        tx,
+      );
+      const kept = items.filter((item) => !now.has(item.hash));
+      return this.inserts.insertIn(tx, projectId, kept, context);
     });
   }
 }
