@@ -7,8 +7,16 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule, { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  await app.get(RedisHealthService).ping(5000);
-  app.get(Logger).log('worker ready');
+  const logger = app.get(Logger);
+  // Workers wait for Redis by themselves: a worker started during an outage picks up jobs once it ends.
+  await app
+    .get(RedisHealthService)
+    .ping()
+    .then(
+      () => logger.log('worker ready'),
+      (error: unknown) =>
+        logger.warn(`worker started; Redis is not reachable yet (${String(error)}), jobs run once it is`),
+    );
 }
 
 main().catch((error: unknown) => {

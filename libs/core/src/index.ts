@@ -1,6 +1,7 @@
 export * from './config/app-config';
 export * from './core.module';
 export * from './errors/app-error';
+export * from './errors/dependency-errors';
 export * from './idempotency/idempotency.store';
 export * from './logging/logging.module';
 export * from './prisma/database-health.repository';

@@ -36,6 +36,14 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.BuildExport]: QueueName.Exports,
 };
 
+/**
+ * The key prefix of every queue. The `{...}` hash tag keeps each queue's keys in one Redis Cluster
+ * slot, so the same prefix works on a single node and on a cluster.
+ */
+export function bullPrefix(redisPrefix: string): string {
+  return `{${redisPrefix}:bull}`;
+}
+
 export enum JobStatus {
   Success = 'success',
   Skipped = 'skipped',

@@ -1,27 +1,27 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { AppConfig } from '@app/core';
-import { QueueName } from './queue.constants';
+import { AppConfig, redisOptions } from '@app/core';
+import { bullPrefix } from './queue.constants';
 import { QueueService } from './queue.service';
 
-const QUEUES = Object.values(QueueName).map((name) => ({ name }));
-
 /**
- * BullMQ on the configured Redis. The `{...}` hash tag keeps each queue's keys in one Redis Cluster
- * slot, so the same prefix works on a single node and on a cluster.
+ * BullMQ on the configured Redis. The root connection is the workers': blocking reads wait for Redis
+ * to come back rather than fail. Producers (QueueService) have their own, which fails fast. No queue
+ * is registered here: processors then take the root connection, and registering builds the processor
+ * explorer.
  */
 @Module({
   imports: [
     BullModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        connection: { url: config.env.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: `{${config.env.REDIS_PREFIX}:bull}`,
+        connection: { ...redisOptions(config.env.REDIS_URL), maxRetriesPerRequest: null },
+        prefix: bullPrefix(config.env.REDIS_PREFIX),
       }),
     }),
-    BullModule.registerQueue(...QUEUES),
+    BullModule.registerQueue(),
   ],
   providers: [QueueService],
-  exports: [BullModule, QueueService],
+  exports: [QueueService],
 })
 export class QueueModule {}

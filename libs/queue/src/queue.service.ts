@@ -1,40 +1,101 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
-import { AppConfig } from '@app/core';
-import { JOB_QUEUE, JobItem, QueueName } from './queue.constants';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { JobsOptions, JobState, Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  AppConfig,
+  closeRedisClient,
+  createRedisClient,
+  DependencyUnavailableError,
+  isRedisUnavailable,
+  whenReady,
+} from '@app/core';
+import { JOB_BACKOFF } from './job-backoff';
+import { bullPrefix, JOB_QUEUE, JobItem, JobName, QueueName } from './queue.constants';
 
+const STARTUP_WAIT_MS = 2000;
+
+/** What the queue knows of a job: `unknown` when it holds no job of that id (never queued, or lost). */
+export interface JobInfo {
+  state: JobState | 'unknown';
+  failedReason?: string;
+}
+
+/**
+ * Enqueues jobs for the API and the worker. Producers have a connection of their own that fails at
+ * once while Redis is away (the workers' connections wait for it instead), so a request never hangs on
+ * a dead Redis: it gets a DependencyUnavailableError, which answers 503.
+ */
 @Injectable()
-export class QueueService {
+export class QueueService implements OnModuleInit, OnModuleDestroy {
+  private readonly connection: Redis;
   private readonly queues: Record<QueueName, Queue>;
-
   private readonly defaults: JobsOptions;
 
-  constructor(
-    config: AppConfig,
-    @InjectQueue(QueueName.MemoryIngestion) ingestion: Queue,
-    @InjectQueue(QueueName.Categorization) categorization: Queue,
-    @InjectQueue(QueueName.MemoryDeletion) deletion: Queue,
-    @InjectQueue(QueueName.WebhookDelivery) webhookDelivery: Queue,
-    @InjectQueue(QueueName.Exports) exports: Queue,
-  ) {
+  constructor(config: AppConfig) {
     this.defaults = {
       attempts: config.env.JOB_ATTEMPTS,
-      backoff: { type: 'exponential', delay: config.env.JOB_BACKOFF_MS },
+      backoff: { type: JOB_BACKOFF, delay: config.env.JOB_BACKOFF_MS },
       removeOnComplete: { age: 3600, count: 1000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     };
-    this.queues = {
-      [QueueName.MemoryIngestion]: ingestion,
-      [QueueName.Categorization]: categorization,
-      [QueueName.MemoryDeletion]: deletion,
-      [QueueName.WebhookDelivery]: webhookDelivery,
-      [QueueName.Exports]: exports,
-    };
+    this.connection = createRedisClient(config.env.REDIS_URL, {
+      commandTimeoutMs: config.env.REDIS_COMMAND_TIMEOUT_MS,
+    });
+    const prefix = bullPrefix(config.env.REDIS_PREFIX);
+    const entries = Object.values(QueueName).map((name) => {
+      const queue = new Queue(name, { connection: this.connection, prefix });
+      // Connection errors are expected during an outage: callers get them, /readyz reports them.
+      queue.on('error', () => undefined);
+      return [name, queue] as const;
+    });
+    this.queues = Object.fromEntries(entries) as Record<QueueName, Queue>;
+  }
+
+  onModuleInit(): Promise<void> {
+    return whenReady(this.connection, STARTUP_WAIT_MS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.all(Object.values(this.queues).map((queue) => queue.close().catch(() => undefined)));
+    await closeRedisClient(this.connection);
   }
 
   /** Enqueues a job; `jobId` makes a naturally unique job idempotent (BullMQ ignores a duplicate id). */
   async add(item: JobItem, options: Pick<JobsOptions, 'jobId' | 'attempts' | 'backoff' | 'delay'> = {}): Promise<void> {
-    await this.queues[JOB_QUEUE[item.name]].add(item.name, item.data, { ...this.defaults, ...options });
+    await this.redis(() =>
+      this.queues[JOB_QUEUE[item.name]].add(item.name, item.data, { ...this.defaults, ...options }),
+    );
+  }
+
+  async inspect(name: JobName, jobId: string): Promise<JobInfo> {
+    return this.redis(async () => {
+      const job = await this.queues[JOB_QUEUE[name]].getJob(jobId);
+      if (!job) {
+        return { state: 'unknown' };
+      }
+      return { state: await job.getState(), failedReason: job.failedReason };
+    });
+  }
+
+  /** Queues a job again under its id, dropping a finished (completed or failed) job that holds the id. */
+  async requeue(item: JobItem, jobId: string): Promise<void> {
+    await this.discard(item.name, jobId);
+    await this.add(item, { jobId });
+  }
+
+  /** Removes a job that is not running; false when it is (a locked job cannot be removed). */
+  async discard(name: JobName, jobId: string): Promise<boolean> {
+    return this.redis(async () => (await this.queues[JOB_QUEUE[name]].remove(jobId)) === 1);
+  }
+
+  private async redis<T>(command: () => Promise<T>): Promise<T> {
+    if (this.connection.status !== 'ready') {
+      throw new DependencyUnavailableError('redis', new Error(`connection ${this.connection.status}`));
+    }
+    try {
+      return await command();
+    } catch (error) {
+      throw isRedisUnavailable(error) ? new DependencyUnavailableError('redis', error) : error;
+    }
   }
 }

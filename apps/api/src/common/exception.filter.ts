@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, NOT_FOUND } from '@app/core';
+import { AppError, ErrorCode, NOT_FOUND, unavailableDependency, unavailableMessage } from '@app/core';
 import { SchemaValidationError } from '../compat/request-schema';
 import { renderForSurface } from '../compat/surface-errors';
 import { errorStyleOf } from '../compat/surfaces';
@@ -16,6 +16,9 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Throttled]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
 };
+
+/** What a 503 asks clients to wait: long enough for a restarting dependency, short enough to notice it is back. */
+const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * Every error leaves as JSON in the contract's shapes (each self-hosted surface in its own);
@@ -36,6 +39,9 @@ export class ExceptionsFilter implements ExceptionFilter {
     const { status, body } = renderForSurface(style, exception, this.render(exception, request));
     if (status === HttpStatus.UNAUTHORIZED) {
       reply.header('WWW-Authenticate', style === 'platform' ? 'Token' : 'Bearer');
+    }
+    if (status === HttpStatus.SERVICE_UNAVAILABLE) {
+      reply.header('Retry-After', OUTAGE_RETRY_AFTER_SECONDS);
     }
     void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body);
   }
@@ -58,6 +64,12 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Raised by Fastify before the route ran: body parsing, size limit, media type.
       return { status, body: { detail: (exception as Error).message } };
+    }
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      // Expected while a dependency is away (and /readyz says so): no stack, and no error id to chase.
+      this.logger.warn(`${request.method} ${request.url}: ${dependency} unavailable (${(exception as Error).message})`);
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { detail: unavailableMessage(dependency) } };
     }
     const errorId = randomUUID();
     const requestId = (request.raw as { id?: unknown }).id;

@@ -20,6 +20,7 @@ const ENVELOPE_CODES: Record<number, string> = {
   [HttpStatus.NOT_FOUND]: 'NOT_FOUND',
   [HttpStatus.CONFLICT]: 'CONFLICT',
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMIT_EXCEEDED',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'SERVICE_UNAVAILABLE',
 };
 
 /** The one sentence a platform-shaped error body carries (`{detail}`, `{error}`, `{message}`, field maps). */

@@ -4,6 +4,8 @@ import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { AppError, DatabaseHealthRepository, ErrorCode, RedisHealthService } from '@app/core';
 import { Public } from '../common/decorators';
 
+const PROBE_TIMEOUT_MS = 1000;
+
 @ApiTags('operations')
 @Public()
 @Controller()
@@ -37,13 +39,20 @@ export class HealthController {
     }
   }
 
+  /** A probe answers within PROBE_TIMEOUT_MS: an outage must turn the server not-ready at once, not hang the check. */
   private async probe(key: string, ping: () => Promise<void>) {
     const indicator = this.indicators.check(key);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PROBE_TIMEOUT_MS} ms`)), PROBE_TIMEOUT_MS);
+    });
     try {
-      await ping();
+      await Promise.race([ping(), timeout]);
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: error instanceof Error ? error.message : String(error) });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { unavailableDependency } from '@app/core';
 import {
   CategorizationService,
   DeletionService,
@@ -15,6 +16,7 @@ type Handlers = { [N in JobName]: (data: Extract<JobItem, { name: N }>['data'], 
 /** Every job name maps to its lib handler; the Record type makes a missing handler a compile error. */
 @Injectable()
 export class JobHandlers implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JobHandlers.name);
   readonly handlers: Handlers;
 
   constructor(
@@ -48,8 +50,12 @@ export class JobHandlers implements OnApplicationBootstrap {
     try {
       return await handler(item.data, { attempt, finalAttempt });
     } catch (error) {
-      if (finalAttempt && 'eventId' in item.data && item.data.eventId) {
-        await this.events.fail(item.data.projectId, item.data.eventId, error);
+      // After an outage outlasted every retry the event stays open: the job sweeper queues it again.
+      const eventId = 'eventId' in item.data ? item.data.eventId : undefined;
+      if (finalAttempt && eventId && !unavailableDependency(error)) {
+        await this.events.fail(item.data.projectId, eventId, error).catch((failure: unknown) => {
+          this.logger.warn({ eventId, err: failure }, 'event not marked FAILED; the job sweeper will');
+        });
       }
       throw error;
     }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AiModule } from '@app/ai';
-import { MemoriesModule } from '@app/memories';
+import { JobSweeperModule, MemoriesModule } from '@app/memories';
 import { QueueModule } from '@app/queue';
 import { WebhookDeliveryModule } from '@app/webhooks';
 import { JobHandlers } from './job-handlers';
@@ -14,7 +14,7 @@ import {
 
 /** The queue consumers; the worker app runs them (and the e2e tests, in the API's process). */
 @Module({
-  imports: [AiModule, MemoriesModule, QueueModule, WebhookDeliveryModule],
+  imports: [AiModule, MemoriesModule, JobSweeperModule, QueueModule, WebhookDeliveryModule],
   providers: [
     JobHandlers,
     IngestionProcessor,

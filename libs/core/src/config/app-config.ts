@@ -77,11 +77,23 @@ export class EnvDto {
   @Max(200)
   DATABASE_POOL_SIZE: number = 10;
 
+  /** A query waits this long for a pooled connection (or a new one) before the request answers 503. */
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  DATABASE_CONNECT_TIMEOUT_MS: number = 5000;
+
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL: string = 'redis://127.0.0.1:6379';
 
   @Matches(/^[A-Za-z0-9:_-]+$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" only' })
   REDIS_PREFIX: string = 'mem0';
+
+  /** Requests give up on a Redis command after this long (rate limits, idempotency, enqueueing): 503, not a hang. */
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  REDIS_COMMAND_TIMEOUT_MS: number = 1000;
 
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -123,14 +135,36 @@ export class EnvDto {
   @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** Runs of a failing job; with the backoff below the last comes about half an hour after the first. */
   @IsInt()
   @Min(1)
-  @Max(20)
-  JOB_ATTEMPTS: number = 3;
+  @Max(100)
+  JOB_ATTEMPTS: number = 15;
+
+  /** First retry delay; each later one doubles, up to JOB_BACKOFF_MAX_MS (±20% jitter). */
+  @IsInt()
+  @Min(10)
+  JOB_BACKOFF_MS: number = 1000;
 
   @IsInt()
   @Min(10)
-  JOB_BACKOFF_MS: number = 2000;
+  JOB_BACKOFF_MAX_MS: number = 300_000;
+
+  /** How often each worker looks for accepted events and exports whose job was lost. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  JOB_SWEEP_INTERVAL_MS: number = 30_000;
+
+  /** An unfinished event or export untouched this long has its job checked (and re-queued if it is gone). */
+  @IsInt()
+  @Min(100)
+  JOB_SWEEP_AFTER_MS: number = 120_000;
+
+  /** An event or export still unfinished this long after it was accepted ends FAILED. */
+  @IsInt()
+  @Min(1000)
+  JOB_MAX_AGE_MS: number = 86_400_000;
 
   @IsIn(['auto', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';

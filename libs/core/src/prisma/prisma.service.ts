@@ -27,6 +27,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     const pool = new Pool({
       connectionString: config.env.DATABASE_URL,
       max: config.env.DATABASE_POOL_SIZE,
+      // A dead or unreachable server answers 503 within this, not after the OS gives up on the socket.
+      connectionTimeoutMillis: config.env.DATABASE_CONNECT_TIMEOUT_MS,
       // HNSW searches keep scanning until enough rows pass the filters (pgvector 0.8 iterative scans).
       options: `-c hnsw.iterative_scan=relaxed_order -c hnsw.ef_search=${config.env.SEARCH_EF_SEARCH}`,
     });

@@ -1,20 +1,23 @@
-import { Global, Inject, Injectable, Module, OnModuleDestroy } from '@nestjs/common';
+import { Global, Inject, Injectable, Module, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config';
-import { createRedisClient } from './redis';
+import { closeRedisClient, createRedisClient, whenReady } from './redis';
 
 export const REDIS = Symbol('REDIS');
 
+const STARTUP_WAIT_MS = 2000;
+
 @Injectable()
-class RedisCloser implements OnModuleDestroy {
+class RedisLifecycle implements OnModuleInit, OnModuleDestroy {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  async onModuleDestroy(): Promise<void> {
-    if (this.redis.status === 'ready') {
-      await this.redis.quit().catch(() => this.redis.disconnect());
-    } else {
-      this.redis.disconnect();
-    }
+  /** Commands fail while the client is not connected, so the first requests should not race the connection. */
+  onModuleInit(): Promise<void> {
+    return whenReady(this.redis, STARTUP_WAIT_MS);
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return closeRedisClient(this.redis);
   }
 }
 
@@ -25,9 +28,13 @@ class RedisCloser implements OnModuleDestroy {
     {
       provide: REDIS,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => createRedisClient(config.env.REDIS_URL, `${config.env.REDIS_PREFIX}:`),
+      useFactory: (config: AppConfig) =>
+        createRedisClient(config.env.REDIS_URL, {
+          keyPrefix: `${config.env.REDIS_PREFIX}:`,
+          commandTimeoutMs: config.env.REDIS_COMMAND_TIMEOUT_MS,
+        }),
     },
-    RedisCloser,
+    RedisLifecycle,
   ],
   exports: [REDIS],
 })

@@ -2,6 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Event, Prisma, PrismaService } from '@app/core';
 import { EventStatus, EventType } from '../memory.types';
 
+/** Where a walk over unfinished rows stopped: rows sort by last change, then id. */
+export interface SweepCursor {
+  updatedAt: Date;
+  id: string;
+}
+
+/** The events a worker job carries out (adds and bulk deletes); the others finish in their request. */
+export const JOB_EVENT_TYPES: EventType[] = ['ADD', 'DELETE_USER', 'DELETE_ALL'];
+
 export interface EventListFilter {
   eventType?: string;
   from?: Date;
@@ -41,8 +50,9 @@ export class EventsRepository {
       return;
     }
     const completedAt = new Date();
-    await this.prisma.event.update({
-      where: { id },
+    // An event finishes once: a late outcome (a retry, a follow-up job's failure) leaves it as it ended.
+    await this.prisma.event.updateMany({
+      where: { projectId, id, status: { in: ['PENDING', 'RUNNING'] } },
       data: {
         status: outcome.status,
         results: outcome.status === 'SUCCEEDED' ? (outcome.results as Prisma.InputJsonValue) : undefined,
@@ -53,6 +63,25 @@ export class EventsRepository {
         updatedAt: completedAt,
         latency: completedAt.getTime() - event.createdAt.getTime(),
       },
+    });
+  }
+
+  /**
+   * PENDING or RUNNING job events untouched since `before`, across projects, after `cursor` (the job
+   * sweeper's walk; a partial index keeps it to the unfinished rows).
+   */
+  unfinished(before: Date, cursor: SweepCursor | null, limit: number): Promise<Event[]> {
+    return this.prisma.event.findMany({
+      where: {
+        status: { in: ['PENDING', 'RUNNING'] },
+        eventType: { in: JOB_EVENT_TYPES },
+        updatedAt: { lt: before },
+        ...(cursor
+          ? { OR: [{ updatedAt: { gt: cursor.updatedAt } }, { updatedAt: cursor.updatedAt, id: { gt: cursor.id } }] }
+          : {}),
+      },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
     });
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/core';
+import { SweepCursor } from './events.repository';
 
 export type ExportStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
@@ -13,6 +14,7 @@ export interface ExportRow {
   result: unknown;
   error: string | null;
   createdAt: Date;
+  updatedAt: Date;
   completedAt: Date | null;
 }
 
@@ -56,6 +58,21 @@ export class ExportsRepository {
       data: { status: 'RUNNING', updatedAt: new Date() },
     });
     return updated.count > 0;
+  }
+
+  /** PENDING or RUNNING exports untouched since `before`, across projects, after `cursor` (the job sweeper's walk). */
+  unfinished(before: Date, cursor: SweepCursor | null, limit: number): Promise<ExportRow[]> {
+    return this.prisma.memoryExport.findMany({
+      where: {
+        status: { in: ['PENDING', 'RUNNING'] },
+        updatedAt: { lt: before },
+        ...(cursor
+          ? { OR: [{ updatedAt: { gt: cursor.updatedAt } }, { updatedAt: cursor.updatedAt, id: { gt: cursor.id } }] }
+          : {}),
+      },
+      orderBy: [{ updatedAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
   }
 
   async finish(projectId: string, id: string, outcome: ExportOutcome): Promise<void> {

@@ -12,6 +12,7 @@ import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
 import { resultItem, toNewMemory } from './add-rows';
+import { failUnqueued } from './events.service';
 import { IngestionService } from './ingestion.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
@@ -57,7 +58,9 @@ export class AddMemoriesService {
     }
     const event = await this.events.create(projectId, 'ADD', request);
     if (!inline) {
-      await this.queue.add({ name: JobName.AddMemories, data: { projectId, eventId: event.id } }, { jobId: event.id });
+      await this.queue
+        .add({ name: JobName.AddMemories, data: { projectId, eventId: event.id } }, { jobId: event.id })
+        .catch(failUnqueued((error) => this.events.finish(projectId, event.id, { status: 'FAILED', error })));
       return { kind: 'queued', eventId: event.id };
     }
     const run = this.ingestion.handleAdd({ projectId, eventId: event.id });

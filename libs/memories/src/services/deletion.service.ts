@@ -4,6 +4,7 @@ import { DeleteSelector } from '../memory.types';
 import { EntitiesRepository } from '../repositories/entities.repository';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
+import { failUnqueued } from './events.service';
 
 const BATCH = 500;
 const LISTED = 1000;
@@ -21,7 +22,9 @@ export class DeletionService {
   /** Records the event and queues the work; answers with the event id at once. */
   async request(projectId: string, selector: DeleteSelector): Promise<string> {
     const event = await this.events.create(projectId, selector.entity ? 'DELETE_USER' : 'DELETE_ALL', selector);
-    await this.queue.add({ name: JobName.DeleteMemories, data: { projectId, eventId: event.id } }, { jobId: event.id });
+    await this.queue
+      .add({ name: JobName.DeleteMemories, data: { projectId, eventId: event.id } }, { jobId: event.id })
+      .catch(failUnqueued((error) => this.events.finish(projectId, event.id, { status: 'FAILED', error })));
     return event.id;
   }
 

@@ -20,6 +20,19 @@ export function mapEvent(row: Event) {
   };
 }
 
+/**
+ * For an enqueue that failed after its record was written: `fail` marks the record FAILED saying so
+ * (if even that cannot be written, the job sweeper re-queues it), and the error goes on to answer 503.
+ */
+export function failUnqueued(fail: (reason: string) => Promise<unknown>) {
+  return async (error: unknown): Promise<never> => {
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = `Not queued (${message}); the request was answered 503 and may be retried.`;
+    await fail(reason.slice(0, 2000)).catch(() => undefined);
+    throw error;
+  };
+}
+
 /** Async operation records, the poll target of every add and bulk delete (contract 6). */
 @Injectable()
 export class EventsService {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { compileJsonSchema, InvalidSchemaError, JsonSchema, LLM_PROVIDER, LlmProvider } from '@app/ai';
-import { AppError, ErrorCode, isUuid } from '@app/core';
+import { AppError, ErrorCode, isUuid, unavailableDependency } from '@app/core';
 import { isEntityScoped, parseFilter } from '@app/filters';
 import { JobData, JobName, JobRun, JobStatus, QueueService } from '@app/queue';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../export-filters';
 import { ExportRow, ExportsRepository } from '../repositories/exports.repository';
 import { RetrievalRepository } from '../repositories/retrieval.repository';
+import { failUnqueued } from './events.service';
 
 /** Memories one export reads (newest first): what fits a prompt, and what a profile document needs. */
 export const EXPORT_MAX_MEMORIES = 200;
@@ -69,7 +70,9 @@ export class ExportsService {
     }
     const instructions = typeof body.export_instructions === 'string' ? body.export_instructions.trim() || null : null;
     const row = await this.exports.create(projectId, schema, filters, instructions);
-    await this.queue.add({ name: JobName.BuildExport, data: { projectId, exportId: row.id } }, { jobId: row.id });
+    await this.queue
+      .add({ name: JobName.BuildExport, data: { projectId, exportId: row.id } }, { jobId: row.id })
+      .catch(failUnqueued((error) => this.exports.finish(projectId, row.id, { status: 'FAILED', error })));
     return { message: EXPORT_CREATED, id: row.id };
   }
 
@@ -122,7 +125,8 @@ export class ExportsService {
       return JobStatus.Success;
     } catch (error) {
       this.logger.warn({ exportId, attempt: run.attempt, err: error }, 'export attempt failed');
-      if (run.finalAttempt) {
+      // After an outage outlasted every retry the export stays open: the job sweeper queues it again.
+      if (run.finalAttempt && !unavailableDependency(error)) {
         const message = error instanceof Error ? error.message : String(error);
         await this.exports.finish(projectId, exportId, { status: 'FAILED', error: message });
       }
