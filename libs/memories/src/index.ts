@@ -25,6 +25,8 @@ export * from './services/job-sweeper.service';
 export * from './services/memories.service';
 export * from './services/portability.service';
 export * from './services/reembed.service';
+export * from './services/retrieval-events.service';
+export type { RetrievalEvent } from './repositories/retrieval-events.repository';
 export * from './services/retrieval.service';
 export * from './services/summary.service';
 export * from './services/vector-index.service';

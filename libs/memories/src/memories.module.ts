@@ -9,6 +9,7 @@ import { ExportsRepository } from './repositories/exports.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
 import { MemoryInsertsRepository } from './repositories/memory-inserts.repository';
+import { RetrievalEventsRepository } from './repositories/retrieval-events.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { AddMemoriesService } from './services/add-memories.service';
@@ -20,6 +21,7 @@ import { EventsService } from './services/events.service';
 import { ExportsService } from './services/exports.service';
 import { IngestionService } from './services/ingestion.service';
 import { MemoriesService } from './services/memories.service';
+import { RetrievalEventsService } from './services/retrieval-events.service';
 import { RetrievalService } from './services/retrieval.service';
 import { SummaryService } from './services/summary.service';
 import { VectorIndexService } from './services/vector-index.service';
@@ -34,6 +36,7 @@ const SERVICES = [
   ExportsService,
   IngestionService,
   MemoriesService,
+  RetrievalEventsService,
   RetrievalService,
   SummaryService,
   VectorIndexService,
@@ -50,6 +53,7 @@ const SERVICES = [
     FeedbackRepository,
     MemoriesRepository,
     MemoryInsertsRepository,
+    RetrievalEventsRepository,
     RetrievalRepository,
     VectorIndexRepository,
     ...SERVICES,

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
-import { EventsService } from '@app/memories';
+import { EventsService, RetrievalEventsService } from '@app/memories';
 import { ApiToken, Auth } from '../common/decorators';
 import { envelope, parsePage } from '../common/pagination';
 
@@ -23,7 +23,10 @@ function parseDay(raw: unknown, endOfDay: boolean): Date | undefined {
 @ApiToken()
 @Controller()
 export class EventsController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly activity: RetrievalEventsService,
+  ) {}
 
   @Get('v1/event/:eventId')
   @ApiOperation({ summary: 'One async event: the poll target of adds and bulk deletes' })
@@ -46,6 +49,20 @@ export class EventsController {
       to: parseDay(query.end_date, true),
     };
     const { count, results } = await this.events.list(auth.projectId, filter, page.page, page.pageSize);
+    return envelope(request, page, count, results);
+  }
+
+  @Get('v1/memories/events')
+  @ApiOperation({
+    summary: 'Despite its name, the history entries of all memories of the project, newest first (page, limit)',
+  })
+  async memoryEvents(
+    @Auth() auth: AuthContext,
+    @Query() query: Record<string, unknown>,
+    @Req() request: FastifyRequest,
+  ) {
+    const page = parsePage(query, { pageSize: 100, maxPageSize: 1000 }, 'limit');
+    const { count, results } = await this.activity.historyPage(auth.projectId, page.page, page.pageSize);
     return envelope(request, page, count, results);
   }
 }

@@ -21,6 +21,7 @@ import { envelope, PageRequest, parsePage } from '../common/pagination';
 import { RequestValidationPipe } from '../common/validation';
 import { v3AddResponse } from './add-memories.controller';
 import { project, v1ListScope, v2Scope, v3Scope } from './retrieval-requests';
+import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
 
 const PAGE = { pageSize: 100, maxPageSize: 200 };
 const MAX_LIMIT = 200;
@@ -39,6 +40,7 @@ export class ListMemoriesController {
   ) {}
 
   @Post('v3/memories')
+  @RecordsRetrieval('GET_ALL')
   @HttpCode(200)
   @OnInvalid('error')
   @ApiOperation({ summary: 'List memories matching filters (page and page_size in the query win over the body)' })
@@ -62,6 +64,7 @@ export class ListMemoriesController {
   }
 
   @Post('v2/memories')
+  @RecordsRetrieval('GET_ALL')
   @ReadsOnly()
   @HttpCode(200)
   @OnInvalid('message')
@@ -86,6 +89,7 @@ export class ListMemoriesController {
   }
 
   @Get('v1/memories')
+  @RecordsRetrieval('GET_ALL')
   @OnInvalid('error')
   @ApiOperation({ summary: 'Legacy list by query parameters (user_id, agent_id, app_id, run_id, metadata...)' })
   async listV1(@Auth() auth: AuthContext, @Query() query: QueryParams, @Req() request: FastifyRequest) {
@@ -106,6 +110,7 @@ export class ListMemoriesController {
   }
 
   @Get('v1/memories/:entityType/:entityId')
+  @RecordsRetrieval('GET_ALL')
   @OnInvalid('error')
   @ApiOperation({ summary: "One entity's memories, 100 per page, with the input each came from" })
   async listEntity(

@@ -6,6 +6,7 @@ import { parseFilter } from '@app/filters';
 import { mapMemory, RetrievalService, SearchHit, SearchMemoriesDto, SummaryDto, SummaryService } from '@app/memories';
 import { ApiToken, Auth, OnInvalid, RateLimit, ReadsOnly } from '../common/decorators';
 import { project, v1SearchScope, v2Scope, v3Scope } from './retrieval-requests';
+import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
 
 const TOP_K = 10;
 
@@ -25,6 +26,7 @@ export class SearchMemoriesController {
   ) {}
 
   @Post('v3/memories/search')
+  @RecordsRetrieval('SEARCH')
   @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')
@@ -46,6 +48,7 @@ export class SearchMemoriesController {
   }
 
   @Post('v2/memories/search')
+  @RecordsRetrieval('SEARCH')
   @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')
@@ -64,6 +67,7 @@ export class SearchMemoriesController {
   }
 
   @Post('v1/memories/search')
+  @RecordsRetrieval('SEARCH')
   @ReadsOnly()
   @HttpCode(200)
   @RateLimit('search')

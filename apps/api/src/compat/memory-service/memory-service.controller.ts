@@ -29,6 +29,7 @@ import {
   UpdateBody,
 } from './memory-service.schemas';
 import { idsFilter, mergeBySource, NO_RUN, recentRunIds } from './memory-service.scope';
+import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
 
 /** The service's messages: `messages` when given, else `text` as one user message. */
 function messagesOf(body: AddBody) {
@@ -93,6 +94,7 @@ export class MemoryServiceController {
   }
 
   @Post('search')
+  @RecordsRetrieval('SEARCH')
   @HttpCode(200)
   @ReadsOnly()
   @RateLimit('search')
@@ -104,6 +106,7 @@ export class MemoryServiceController {
   }
 
   @Post('search_combined')
+  @RecordsRetrieval('SEARCH')
   @HttpCode(200)
   @ReadsOnly()
   @RateLimit('search')
@@ -131,6 +134,7 @@ export class MemoryServiceController {
   }
 
   @Get('list')
+  @RecordsRetrieval('GET_ALL')
   @ApiOperation({ summary: 'Memory Service: memories of user_id (+ agent_id, run_id), newest first (at most 1000)' })
   async list(@Auth() auth: AuthContext, @Query(querySchema(LIST_SCHEMA)) query: ListQuery) {
     const filter = idsFilter({ user_id: query.user_id, agent_id: query.agent_id, run_id: query.run_id });

@@ -40,6 +40,7 @@ import {
   UPDATE_SCHEMA,
   UpdateBody,
 } from './memory-system.schemas';
+import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
 
 const userFilter = (userId: string): FilterNode => ({ kind: 'entity', field: 'user_id', op: 'eq', value: userId });
 
@@ -103,6 +104,7 @@ export class MemorySystemController {
   }
 
   @Get('v1/memories/search')
+  @RecordsRetrieval('SEARCH')
   @ApiOperation({ summary: "Memory System: semantic search in one user's memories (limit 1-100, default 10)" })
   async memorySystemSearch(@Auth() auth: AuthContext, @Query(querySchema(SEARCH_SCHEMA)) query: SearchQuery) {
     const { hits } = await this.retrieval.search(
@@ -119,6 +121,7 @@ export class MemorySystemController {
   }
 
   @Get('v1/memories/user/:userId')
+  @RecordsRetrieval('GET_ALL')
   @ApiOperation({
     summary:
       "Memory System: a user's memories, newest first (limit 1-1000, default 100; offset); data = the list, " +

@@ -40,6 +40,7 @@ import {
   UPDATE_SCHEMA,
   UpdateBody,
 } from './oss.schemas';
+import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
 
 const PROCEDURAL = 'procedural_memory';
 const ALL_MEMORIES_LIMIT = 1000;
@@ -136,6 +137,7 @@ export class OssController {
   }
 
   @Get('memories')
+  @RecordsRetrieval('GET_ALL')
   @ApiOperation({
     summary: 'OSS: list memories',
     description:
@@ -225,6 +227,7 @@ export class OssController {
   }
 
   @Post('search')
+  @RecordsRetrieval('SEARCH')
   @HttpCode(200)
   @ReadsOnly()
   @RateLimit('search')
