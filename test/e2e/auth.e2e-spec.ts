@@ -40,7 +40,7 @@ describe('authentication and GET /v1/ping/', () => {
     expect(response.body).toMatchObject({ status: 'ok', user_email: 'owner@localhost' });
   });
 
-  it('refuses a missing key with the exact contract body and WWW-Authenticate', async () => {
+  it('refuses a missing key with the platform’s exact body and WWW-Authenticate', async () => {
     const response = await request(t.http).get('/v1/ping/').expect(401);
     expect(response.body).toEqual(MISSING);
     expect(response.headers['www-authenticate']).toBe('Token');
@@ -48,7 +48,7 @@ describe('authentication and GET /v1/ping/', () => {
     await request(t.http).get('/v1/ping/').set('Authorization', 'Token').expect(401, MISSING);
   });
 
-  it('refuses an unknown key with the exact contract body', async () => {
+  it('refuses an unknown key with the platform’s exact body', async () => {
     await request(t.http).get('/v1/ping/').set('Authorization', 'Token m0-not-a-real-key').expect(401, INVALID);
     await request(t.http).get('/v1/ping/').set('X-API-Key', 'x'.repeat(2000)).expect(401, INVALID);
   });

@@ -5,7 +5,7 @@ import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
-/** Who may call the Mem0 Memory System (contract A.3) and how often: keys, roles, 100/min and a burst cap. */
+/** Who may call the Mem0 Memory System  and how often: keys, roles, 100/min and a burst cap. */
 describe('Mem0 Memory System surface: keys, roles and rate limits', () => {
   let t: TestApp;
   let owner: Tenant;

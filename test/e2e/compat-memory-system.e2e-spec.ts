@@ -20,7 +20,7 @@ interface SystemMemory {
   score?: number;
 }
 
-/** The Mem0 Memory System (contract A.3), replayed as its users call it: base /v1 with Bearer, or the prefix. */
+/** The Mem0 Memory System, replayed as its users call it: base /v1 with Bearer, or the prefix. */
 describe('Mem0 Memory System surface (/memory-system, Bearer on /v1)', () => {
   let t: TestApp;
   let a: Tenant;

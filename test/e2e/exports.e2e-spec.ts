@@ -136,7 +136,7 @@ describe('schema-shaped exports (POST /v1/exports/, POST /v1/exports/get/; offli
     await read(reader, { memory_export_id: '00000000-0000-4000-8000-000000000000' }).expect(404);
   });
 
-  it('refuses bad requests with the contract bodies', async () => {
+  it('refuses bad requests with the platform’s bodies', async () => {
     const required = { message: 'Schema is required and must be a valid object' };
     for (const bad of [undefined, 'not json', [], {}, { type: 'array', items: {} }]) {
       await create(a, { schema: bad, filters: { user_id: 'alice' } }).expect(400, required);

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
-describe('cross-cutting HTTP behaviour (contract section 2)', () => {
+describe('cross-cutting HTTP behaviour ', () => {
   let t: TestApp;
   let tenant: Tenant;
   const auth = () => ({ Authorization: `Token ${tenant.key}` });

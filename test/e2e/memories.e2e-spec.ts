@@ -168,7 +168,7 @@ describe('memory engine: add, read, change, forget (offline providers, real work
     });
   });
 
-  it('validates ids and add bodies with the contract’s error shapes', async () => {
+  it('validates ids and add bodies with the platform’s error shapes', async () => {
     await request(t.http)
       .get('/v1/memories/not-a-uuid/')
       .set(as(a))

@@ -11,7 +11,7 @@ const INVALID_KEY = {
   detail: 'Invalid API key. You can find your API key on https://app.mem0.ai/dashboard/api-keys.',
 };
 
-describe('organization routes (contract 9.1, 9.2)', () => {
+describe('organization routes', () => {
   let t: TestApp;
   const auth = (tenant: Tenant) => ({ Authorization: `Token ${tenant.key}` });
   const members = (orgId: string) => `${ORGS}/${orgId}/members/`;
@@ -191,7 +191,7 @@ describe('organization routes (contract 9.1, 9.2)', () => {
       .expect(200, { message: 'User role updated successfully' });
     expect(await orgRole(owner.orgId, existing.userId)).toBe(Role.OWNER);
 
-    // Removal: JSON body (spec) and ?email= (D-26).
+    // Removal: JSON body (spec) and ?email=.
     await request(t.http)
       .delete(url)
       .set(auth(owner))

@@ -12,7 +12,7 @@ interface Stored {
   categories: string[];
 }
 
-/** PATCHed project settings reach the pipeline: extraction rules and the category catalog (contract 4.2, 9.4). */
+/** PATCHed project settings reach the pipeline: extraction rules and the category catalog. */
 describe('project settings take effect on adds (offline providers, real worker)', () => {
   let t: TestApp;
   const as = (tenant: Tenant) => ({ Authorization: `Token ${tenant.key}` });

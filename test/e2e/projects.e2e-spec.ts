@@ -22,7 +22,7 @@ const PROJECT_KEYS = (
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 const roles = (members: { email: string; role: string }[]) => members.map((m) => [m.email, m.role]);
 
-describe('project routes (contract 9.1, 9.3, 9.4)', () => {
+describe('project routes', () => {
   let t: TestApp;
   const auth = (tenant: Tenant) => ({ Authorization: `Token ${tenant.key}` });
   /** One request with the tenant's key (and a JSON body when given). */
@@ -175,7 +175,7 @@ describe('project routes (contract 9.1, 9.3, 9.4)', () => {
     expect(after).not.toHaveProperty('not_a_setting');
     expect(after).not.toHaveProperty('retrieval_criteria');
 
-    // Empty bodies are accepted and change nothing (S-41).
+    // Empty bodies are accepted and change nothing.
     await patch(owner, {}).expect(200, UPDATED);
     await call(owner, 'patch', projectUrl(owner.orgId, owner.projectId)).expect(200, UPDATED);
     expect(await read(owner)).toEqual(after);

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
-describe('rate limits per API key (contract 8)', () => {
+describe('rate limits per API key', () => {
   let t: TestApp;
   let first: Tenant;
   let second: Tenant;

@@ -99,7 +99,7 @@ describe('webhooks: management and the SSRF guard', () => {
     expect(update.body).toEqual({ url: ['Enter a valid URL.'] });
   });
 
-  it('accepts camelCase keys and colon event names from older clients [D-29]', async () => {
+  it('accepts camelCase keys and colon event names from older clients', async () => {
     const created = await create(owner, {
       name: 'legacy',
       url: hook.url,
@@ -147,7 +147,7 @@ describe('webhooks: management and the SSRF guard', () => {
     expect((await t.prisma.webhook.findUniqueOrThrow({ where: { id } })).name).toBe('Memory Logger');
   });
 
-  it('serves the aliases of the embedded curl samples [D-21]', async () => {
+  it('serves the aliases of the embedded curl samples', async () => {
     const tenant = await t.newTenant('whalias');
     const created = await request(t.http)
       .post(`/api/v1/webhooks/${tenant.projectId}/webhook/`)

@@ -3,7 +3,7 @@ import { AppError, Role } from '@app/core';
 import { AdminService } from '@app/tenancy';
 import { createTestApp, TestApp } from '../utils/test-app';
 
-describe('org_id / project_id sent by old clients (contract 2.3)', () => {
+describe('org_id / project_id sent by old clients', () => {
   let t: TestApp;
   let auth: AuthService;
 
@@ -38,7 +38,7 @@ describe('org_id / project_id sent by old clients (contract 2.3)', () => {
       role: Role.READER,
     });
 
-    // Not a member: the project exists, so 403 (contract 2.3), never its data.
+    // Not a member: the project exists, so 403, never its data.
     const error = await failure(auth.selectProject(context, other.orgId, other.projectId));
     expect(error.body).toEqual({ detail: 'You do not have permission to perform this action.' });
   });

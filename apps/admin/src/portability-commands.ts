@@ -44,7 +44,7 @@ export function registerPortabilityCommands(program: Command, portability: Porta
     .command('export')
     .description("write a project's memories, history and entities as JSON lines (lossless)")
     .requiredOption('--project <projectId>', 'the project to export')
-    .option('--filters <json>', 'only the memories matching this filter (contract section 10)', jsonObject)
+    .option('--filters <json>', 'only the memories matching this filter (the v2 filter language)', jsonObject)
     .option('--out <file>', 'write here instead of stdout')
     .option('--progress-every <rows>', 'progress line on stderr every this many rows', positive, DEFAULT_PROGRESS_EVERY)
     .action(

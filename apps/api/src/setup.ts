@@ -16,7 +16,7 @@ export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const frameworkErrors = new ExceptionsFilter();
   return new FastifyAdapter({
-    // Every route answers with and without its trailing slash, no redirect (contract 2.4).
+    // Every route answers with and without its trailing slash, no redirect.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     bodyLimit: config.env.BODY_LIMIT_BYTES,
     trustProxy: config.env.TRUST_PROXY,

@@ -129,7 +129,7 @@ export interface Embedder {
 export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
 export const EMBEDDER = Symbol('EMBEDDER');
 
-/** The platform's default catalog (contract 4.2 step 6). */
+/** The platform's default catalog. */
 export const DEFAULT_CATEGORIES: Category[] = [
   { name: 'personal_details', description: 'Name, age, birthday, where one lives, personal identity and background' },
   { name: 'family', description: 'Family members, partner, children, parents, relatives and pets' },

@@ -6,7 +6,7 @@ export class FilterError extends Error {
 export const ENTITY_FIELDS = ['user_id', 'agent_id', 'app_id', 'run_id'] as const;
 export type EntityField = (typeof ENTITY_FIELDS)[number];
 
-/** `timestamp` is parsed onto `created_at` (contract S-45). */
+/** `timestamp` is parsed onto `created_at`. */
 export type DateField = 'created_at' | 'updated_at' | 'expiration_date';
 export type DateOp = 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
 

@@ -18,11 +18,11 @@ export function parseFilter(input: unknown): FilterNode {
   return new FilterParser().filter(input, 1);
 }
 
-/** Walks one filter, counting leaf conditions across the whole tree (contract S-44 limits). */
+/** Walks one filter, counting leaf conditions across the whole tree. */
 class FilterParser {
   private leaves = 0;
 
-  /** Sibling keys are ANDed, logical and field keys alike (contract D-30). */
+  /** Sibling keys are ANDed, logical and field keys alike. */
   filter(filter: Record<string, unknown>, depth: number): FilterNode {
     if (depth > MAX_DEPTH) {
       throw new FilterError(`filters must not be nested more than ${MAX_DEPTH} levels deep`);
@@ -40,7 +40,7 @@ class FilterParser {
         if (isPlainObject(value)) {
           return [not(this.filter(value, depth + 1))];
         }
-        // A list means none of its elements matches (contract S-43).
+        // A list means none of its elements matches.
         if (Array.isArray(value)) {
           return [not(disjunction(this.list(key, value, depth)))];
         }

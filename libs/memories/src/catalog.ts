@@ -21,7 +21,7 @@ export function toCatalog(raw: unknown): Category[] | null {
 }
 
 /**
- * Per-call catalog > project catalog > the default 15 (contract 4.2 step 6). The per-call one is already
+ * Per-call catalog > project catalog > the default 15. The per-call one is already
  * normalised (the add request stores `toCatalog`'s output); the project's is kept as the client sent it.
  */
 export function activeCatalog(perCall: Category[] | null | undefined, project: unknown): Category[] {

@@ -23,7 +23,7 @@ export function objectOrJson(value: unknown): Record<string, unknown> | undefine
 }
 
 /**
- * The body's `filters` with flat entity keys of the body ANDed in (contract S-29: Python passes
+ * The body's `filters` with flat entity keys of the body ANDed in (Python passes
  * `user_id=...` as a keyword); null when there is neither. Structured and flat filters both stay as sent.
  */
 export function mergedExportFilters(body: Record<string, unknown>): Record<string, unknown> | null {
@@ -56,7 +56,7 @@ export function mergedExportFilters(body: Record<string, unknown>): Record<strin
 
 /**
  * What a filter says about entity ids, in a canonical form: `{"user_id": "a"}` and
- * `{"AND": [{"user_id": "a"}, {"created_at": ...}]}` give the same key. Exports are looked up by it (S-31).
+ * `{"AND": [{"user_id": "a"}, {"created_at": ...}]}` give the same key. Exports are looked up by it.
  */
 export function entityKey(node: FilterNode): string {
   return JSON.stringify(entityPart(node));

@@ -12,7 +12,7 @@ export function formatDate(date: Date | null): string | null {
   return date ? date.toISOString().slice(0, 10) : null;
 }
 
-/** Calendar facts of created_at in UTC (contract 3.1 `structured_attributes`). */
+/** Calendar facts of created_at in UTC. */
 export function structuredAttributes(date: Date) {
   const dayStart = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   const dayOfYear = Math.floor((dayStart - Date.UTC(date.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
@@ -33,7 +33,7 @@ export function structuredAttributes(date: Date) {
   };
 }
 
-/** The canonical memory object (contract 3.1); routes project it as they need. */
+/** The canonical memory object; routes project it as they need. */
 export function mapMemory(row: Memory) {
   return {
     id: row.id,
@@ -59,7 +59,7 @@ export function mapMemory(row: Memory) {
 
 export type MemoryResponse = ReturnType<typeof mapMemory>;
 
-/** A history entry (contract 3.2). */
+/** A history entry. */
 export function mapHistory(row: MemoryHistory) {
   return {
     id: row.id,

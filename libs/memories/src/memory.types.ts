@@ -45,7 +45,7 @@ export interface AddRequest {
   wholeScope?: boolean;
 }
 
-/** A result item of an add event (contract 3.3). */
+/** A result item of an add event. */
 export interface AddResultItem {
   id: string;
   event: 'ADD' | 'UPDATE' | 'DELETE' | 'NOOP';

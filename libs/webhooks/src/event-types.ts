@@ -1,4 +1,4 @@
-/** Event types a webhook may subscribe to (contract 9.5); the ingest family has no producer here. */
+/** Event types a webhook may subscribe to; the ingest family has no producer here. */
 export const WEBHOOK_EVENT_TYPES = [
   'memory_add',
   'memory_update',
@@ -14,7 +14,7 @@ export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 const KNOWN = new Set<string>(WEBHOOK_EVENT_TYPES);
 
-/** Older docs spell events with a colon (`memory:add`) [D-29]. */
+/** Older docs spell events with a colon (`memory:add`). */
 export function normalizeEventType(value: string): string {
   return value.trim().replace(/:/g, '_');
 }

@@ -12,7 +12,7 @@ interface TenantRequest {
   body?: unknown;
 }
 
-/** Global guard: every route but @Public() ones needs a valid key; then applies contract 2.3. */
+/** Global guard: every route but @Public() ones needs a valid key; then lets old clients' org_id/project_id select another project of the key's user. */
 @Injectable()
 export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
   constructor(

@@ -23,17 +23,17 @@ export const AllowAnonymous = () => SetMetadata(ALLOW_ANONYMOUS, true);
 /** Routes whose tenant comes from the path: `org_id`/`project_id` in query or body are not a tenant switch. */
 export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
 
-/** The route changes memories: READER keys are refused (contract S-37). */
+/** The route changes memories: READER keys are refused. */
 export const Writes = () => SetMetadata(WRITES, true);
 
 /** A POST that changes nothing (search, list, summary): an `Idempotency-Key` on it is ignored. */
 export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
 
-/** Which rate-limit bucket a route draws from (contract 8); `default` when absent. */
+/** Which rate-limit bucket a route draws from; `default` when absent. */
 export const RateLimit = (kind: RateLimitClass) => SetMetadata(RATE_LIMIT_CLASS, kind);
 
 /**
- * How a validation failure is rendered on this route (contract 2.8):
+ * How a validation failure is rendered on this route:
  * `fields` `{"name": ["..."]}` (default), `errors` `{"errors": {...}}`, `message` / `error` / `detail` `{key: "first problem"}`,
  * `add` the add routes' `{"error": "400 Bad Request", "details": {...}}`.
  */

@@ -21,7 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
 const OUTAGE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Every error leaves as JSON in the contract's shapes (each self-hosted surface in its own);
+ * Every error leaves as JSON in the platform's shapes (each self-hosted surface in its own);
  * unknown ones as a 500 with an `error_id`.
  */
 @Catch()

@@ -8,7 +8,7 @@ export interface PageRequest {
 
 const INVALID_PAGE = () => AppError.detail(ErrorCode.NotFound, 'Invalid page.');
 
-/** `page` / `page_size` from a query or body (DRF PageNumberPagination rules; contract 2.7). */
+/** `page` / `page_size` from a query or body (DRF PageNumberPagination rules). */
 export function parsePage(
   source: Record<string, unknown>,
   defaults: { pageSize: number; maxPageSize: number },

@@ -13,7 +13,7 @@ import { ADD_INVALID_MESSAGE } from '@app/memories';
 import { routeMetadata, VALIDATION_SHAPE, ValidationShape } from './decorators';
 
 /**
- * class-validator DTOs with unknown keys stripped (contract 2.5); an absent body validates as `{}`,
+ * class-validator DTOs with unknown keys stripped; an absent body validates as `{}`,
  * a non-object body is refused the way DRF refuses it.
  */
 @Injectable()

@@ -8,7 +8,7 @@ export interface RenderedError {
   body: unknown;
 }
 
-/** The Memory System's error codes, by status (contract A.3). */
+/** The Memory System's error codes, by status. */
 const ENVELOPE_CODES: Record<number, string> = {
   [HttpStatus.BAD_REQUEST]: 'INVALID_REQUEST',
   [HttpStatus.UNPROCESSABLE_ENTITY]: 'INVALID_REQUEST',

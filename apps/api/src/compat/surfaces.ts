@@ -1,5 +1,5 @@
 /**
- * The self-hosted mem0 servers served beside the platform API (contract Appendix A), one engine
+ * The self-hosted mem0 servers served beside the platform API, one engine
  * underneath. Each has a prefix of its own; the OSS REST server and the Memory Service are also
  * served at their original root paths (which no platform path uses), and the Memory System's paths,
  * which collide with the platform's, are reached with `Authorization: Bearer` (the platform's

@@ -4,7 +4,7 @@ import { AuthContext } from '@app/auth';
 import { BatchDeleteDto, BatchService, BatchUpdateDto } from '@app/memories';
 import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
 
-/** Batch update and delete (contract 5.14), canonical at `/v1/batch/`, aliased at `/v1/memories/batch/` (D-20). */
+/** Batch update and delete, canonical at `/v1/batch/`, aliased at `/v1/memories/batch/`. */
 @ApiTags('memories')
 @ApiToken()
 @OnInvalid('error')

@@ -5,7 +5,7 @@ import { AuthContext } from '@app/auth';
 import { CreateExportDto, ExportsService, GetExportDto } from '@app/memories';
 import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
 
-/** Schema-shaped exports (contract 7.6, 7.7): built by the worker, read back by id or by filters. */
+/** Schema-shaped exports: built by the worker, read back by id or by filters. */
 @ApiTags('exports')
 @ApiToken()
 @OnInvalid('error')

@@ -28,7 +28,7 @@ const MAX_LIMIT = 200;
 
 type QueryParams = Record<string, unknown>;
 
-/** The list routes of every API version (contract 5.4-5.7), newest first. */
+/** The list routes of every API version, newest first. */
 @ApiTags('memories')
 @ApiToken()
 @Controller()
@@ -148,7 +148,7 @@ export class ListMemoriesController {
     });
   }
 
-  /** Clients of April 2026 posted adds here (D-3): same rules as the v3 add route. */
+  /** Clients of April 2026 posted adds here: same rules as the v3 add route. */
   private async addAlias(auth: AuthContext, request: FastifyRequest) {
     if (auth.role !== Role.OWNER) {
       throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);

@@ -39,7 +39,7 @@ export function metadataFromQuery(query: Record<string, unknown>): Record<string
   return parseJsonObject(query.metadata, 'metadata');
 }
 
-/** Query of `DELETE /v1/memories/` (contract 5.13), including the `filters` JSON some clients send. */
+/** Query of `DELETE /v1/memories/`, including the `filters` JSON some clients send. */
 export function deleteSelectorFromQuery(query: Record<string, unknown>): DeleteSelector {
   const filters = parseJsonObject(query.filters, 'filters') ?? {};
   const selector: DeleteSelector = { scope: {}, metadata: metadataFromQuery(query) };

@@ -4,7 +4,7 @@ import { ListMemoriesDto, RetrievalOptionsDto, RetrievalScope } from '@app/memor
 import { metadataFromQuery } from './query-params';
 
 /**
- * How each API version turns its request into one filter (contract 5.1-5.6, 10.4, 10.5): v3 wants
+ * How each API version turns its request into one filter: v3 wants
  * entity ids inside `filters`; v2 ANDs top-level ids into `filters`; v1 takes flat parameters.
  */
 
@@ -104,7 +104,7 @@ const listOf = (value: unknown): string[] | undefined => {
   return items.length ? items : undefined;
 };
 
-/** `GET /v1/memories/` query parameters (contract 5.6, 10.5). */
+/** `GET /v1/memories/` query parameters. */
 export function v1ListScope(query: Record<string, unknown>): RetrievalScope & { fields?: string[] } {
   const ids = entityParams(query);
   if (Object.keys(ids).length === 0) {

@@ -15,7 +15,7 @@ const instant = (value: number | string | undefined) =>
 
 const withScore = (hit: SearchHit) => ({ ...hit.memory, score: hit.score });
 
-/** Semantic search on every API version (contract 5.1-5.3) and the summary of a filter (7.8). */
+/** Semantic search on every API version and the summary of a filter. */
 @ApiTags('memories')
 @ApiToken()
 @Controller()

@@ -6,7 +6,7 @@ import { CreateWebhookDto, UpdateWebhookDto, WebhooksService } from '@app/webhoo
 import { ApiToken, Auth, IgnoreTenantParams } from '../common/decorators';
 import { envelope, parsePage } from '../common/pagination';
 
-const ALIAS = 'Alias (the curl samples embedded in the platform specs, D-21)';
+const ALIAS = 'Alias (the curl samples embedded in the platform specs)';
 
 /**
  * Contract 9.5: members of a project list its webhooks, owners manage them; validation errors are

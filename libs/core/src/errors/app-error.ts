@@ -13,7 +13,7 @@ export enum ErrorCode {
 export type ErrorBody = Record<string, unknown> | unknown[];
 
 /**
- * A domain error carrying the exact wire body the contract prescribes for it: the platform's bodies
+ * A domain error carrying the exact wire body the platform sends for it: the platform's bodies
  * are not uniform (`{detail}`, `{error}`, `{message}`, field maps), so the thrower chooses the shape.
  */
 export class AppError extends Error {

@@ -57,7 +57,7 @@ function applyAll(...decorators: PropertyDecorator[]): PropertyDecorator {
   return (target, key) => decorators.forEach((decorator) => decorator(target, key));
 }
 
-/** Body of `POST /v3/memories/add/` and legacy `POST /v1/memories/` (contract 4.2, 4.3). */
+/** Body of `POST /v3/memories/add/` and legacy `POST /v1/memories/`. */
 export class AddMemoriesDto {
   @ApiProperty({ type: [MessageDto], description: 'A bare string is taken as one user message' })
   @Transform(toMessages)

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 
-/** One item of a batch update (contract 5.14). */
+/** One item of a batch update. */
 export class BatchUpdateItemDto {
   @ApiProperty({ format: 'uuid' }) memory_id: string;
   @ApiPropertyOptional({ description: 'New text: re-embedded, new hash, categories recomputed' }) text?: string;
@@ -13,7 +13,7 @@ export class BatchDeleteItemDto {
   @ApiProperty({ format: 'uuid' }) memory_id: string;
 }
 
-/** Items are checked by the batch service, which answers with the contract's exact messages. */
+/** Items are checked by the batch service, which answers with the platform's exact messages. */
 export class BatchUpdateDto {
   @ApiProperty({ type: [BatchUpdateItemDto], maxItems: 1000 })
   @Allow()

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Allow } from 'class-validator';
 
-/** Flat entity ids a client may send beside `filters` (Python `**kwargs`); ANDed into them (contract S-29). */
+/** Flat entity ids a client may send beside `filters` (Python `**kwargs`); ANDed into them. */
 class ExportEntityKwargsDto {
   @ApiPropertyOptional({ description: 'ANDed into filters' }) @Allow() user_id?: unknown;
   @ApiPropertyOptional() @Allow() agent_id?: unknown;
@@ -9,7 +9,7 @@ class ExportEntityKwargsDto {
   @ApiPropertyOptional() @Allow() run_id?: unknown;
 }
 
-/** Body of `POST /v1/exports/` (contract 7.6); checked by the exports service for the exact error bodies. */
+/** Body of `POST /v1/exports/`; checked by the exports service for the exact error bodies. */
 export class CreateExportDto extends ExportEntityKwargsDto {
   @ApiProperty({
     description: 'JSON Schema of the object to produce (an object, or the same as JSON text)',
@@ -20,7 +20,7 @@ export class CreateExportDto extends ExportEntityKwargsDto {
   schema: unknown;
 
   @ApiProperty({
-    description: 'Entity filter, flat or AND/OR structured (filter language of contract section 10)',
+    description: 'Entity filter, flat or AND/OR structured (the v2 filter language)',
     type: 'object',
     additionalProperties: true,
   })
@@ -32,7 +32,7 @@ export class CreateExportDto extends ExportEntityKwargsDto {
   export_instructions?: unknown;
 }
 
-/** Body of `POST /v1/exports/get/` (contract 7.7): an id, or filters naming the same entity ids as the export's. */
+/** Body of `POST /v1/exports/get/`: an id, or filters naming the same entity ids as the export's. */
 export class GetExportDto extends ExportEntityKwargsDto {
   @ApiPropertyOptional({ format: 'uuid' }) @Allow() memory_export_id?: unknown;
 

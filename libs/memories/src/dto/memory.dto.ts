@@ -13,7 +13,7 @@ export const IsInstant = (message: string) =>
     },
   });
 
-/** Body of `PUT /v1/memories/{id}/` (contract 5.9); at least one key. */
+/** Body of `PUT /v1/memories/{id}/`; at least one key. */
 export class UpdateMemoryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() text?: string;
 
@@ -33,7 +33,7 @@ export class UpdateMemoryDto {
   expiration_date?: string | null;
 }
 
-/** Body of `POST /v1/feedback/` (contract 7.5); checked by the service for the exact error bodies. */
+/** Body of `POST /v1/feedback/`; checked by the service for the exact error bodies. */
 export class FeedbackDto {
   @ApiPropertyOptional() @Allow() memory_id?: unknown;
   @ApiPropertyOptional({ enum: ['POSITIVE', 'NEGATIVE', 'VERY_NEGATIVE'], nullable: true }) @Allow() feedback?: unknown;

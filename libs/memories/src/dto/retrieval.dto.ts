@@ -19,12 +19,12 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 
 /**
  * Options shared by every list and search body. Entity ids at the top level and `filters` are kept
- * raw: each API version treats them differently (contract 5.1-5.6), and the filter compiler
+ * raw: each API version treats them differently, and the filter compiler
  * validates `filters` itself.
  */
 export class RetrievalOptionsDto {
   @ApiPropertyOptional({
-    description: 'Filter language of contract section 10',
+    description: 'The v2 filter language (AND/OR/NOT, entity ids, dates, metadata, categories)',
     type: 'object',
     additionalProperties: true,
   })
@@ -65,7 +65,7 @@ export class RetrievalOptionsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enable_graph?: boolean;
 }
 
-/** Body of the list routes (`POST /v3/memories/`, `POST /v2/memories/`; contract 5.4, 5.5). */
+/** Body of the list routes (`POST /v3/memories/`, `POST /v2/memories/`). */
 export class ListMemoriesDto extends RetrievalOptionsDto {
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the memory text' })
   @IsOptional()
@@ -78,13 +78,13 @@ export class ListMemoriesDto extends RetrievalOptionsDto {
   @ApiPropertyOptional({ default: 1 }) @Allow() page?: unknown;
   @ApiPropertyOptional({ default: 100 }) @Allow() page_size?: unknown;
 
-  /** `POST /v3/memories/` with messages and no filters is an add (D-3). */
+  /** `POST /v3/memories/` with messages and no filters is an add. */
   @ApiPropertyOptional({ description: 'With no filters: this call is an add (older clients)' })
   @Allow()
   messages?: unknown;
 }
 
-/** Body of the search routes (`/v3`, `/v2`, `/v1` `memories/search/`; contract 5.1-5.3). */
+/** Body of the search routes (`/v3`, `/v2`, `/v1` `memories/search/`). */
 export class SearchMemoriesDto extends RetrievalOptionsDto {
   @ApiProperty({ example: 'What does Alice like to eat?' })
   @Transform(trimmed)
@@ -130,7 +130,7 @@ export class SearchMemoriesDto extends RetrievalOptionsDto {
   reference_date?: number | string;
 }
 
-/** Body of `POST /v1/summary/` (contract 7.8): flat pairs or the filter language. */
+/** Body of `POST /v1/summary/`: flat pairs or the filter language. */
 export class SummaryDto {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { user_id: 'alice' } })
   @Allow()

@@ -17,7 +17,7 @@ const COLUMN: Record<EntityType, Prisma.Sql> = {
 export class EntitiesRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Entities with memories, plus explicitly created ones (contract S-24), with memory counts. */
+  /** Entities with memories, plus explicitly created ones, with memory counts. */
   async list(
     projectId: string,
     page: number,

@@ -105,7 +105,7 @@ export function historyRow(
   };
 }
 
-/** The documented webhook payload plus the extra keys of contract 9.6. */
+/** The documented webhook payload plus the extra keys this server adds (project, scope, event). */
 export function outboxPayload(
   id: string,
   event: 'ADD' | 'UPDATE' | 'DELETE',

@@ -87,7 +87,7 @@ const KEYWORD_SCAN_LIMIT = 10_000;
 const ESTIMATE_TTL_MS = 60_000;
 const CACHED_ESTIMATES = 10_000;
 
-/** Which memories a read sees: the filter plus expiry and lifecycle visibility (contract 5.1, 5.4). */
+/** Which memories a read sees: the filter plus expiry and lifecycle visibility. */
 export interface RetrievalScope {
   filter: FilterNode;
   showExpired?: boolean;

@@ -21,7 +21,7 @@ const bad = (message: string) => AppError.error(ErrorCode.BadRequest, message);
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A list of up to MAX_BATCH items; `verb` completes the contract's "can be updated/deleted" message. */
+/** A list of up to MAX_BATCH items; `verb` completes the platform's "can be updated/deleted" message. */
 function items(raw: unknown, verb: 'updated' | 'deleted'): unknown[] {
   if (!Array.isArray(raw)) {
     throw bad('memories is required and must be a list');
@@ -57,7 +57,7 @@ function updateOf(item: unknown): BatchUpdate {
 }
 
 /**
- * `PUT` / `DELETE /v1/batch/` (contract 5.14): every item is checked first (one query for all ids) and
+ * `PUT` / `DELETE /v1/batch/`: every item is checked first (one query for all ids) and
  * the whole batch is refused on the first problem; then all changes commit in one transaction, each
  * with its history entry and webhook outbox row, as the single-memory routes write them.
  */

@@ -7,7 +7,7 @@ import { AddRequest } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 
-/** Assigns categories to new or changed memories and fires `memory_categorize` (contract 4.2 step 6). */
+/** Assigns categories to new or changed memories and fires `memory_categorize`. */
 @Injectable()
 export class CategorizationService {
   constructor(

@@ -31,7 +31,7 @@ function mapEntity(row: Entity, totalMemories: number) {
   };
 }
 
-/** Users, agents, apps and runs of a project (contract 7.1-7.4, 7.9). */
+/** Users, agents, apps and runs of a project. */
 @Injectable()
 export class EntitiesService {
   constructor(
@@ -70,7 +70,7 @@ export class EntitiesService {
     };
   }
 
-  /** `[]` when unknown (contract S-28). */
+  /** `[]` when unknown. */
   async get(projectId: string, type: EntityType, name: string) {
     const row = await this.entities.findByName(projectId, type, name);
     return row ? [mapEntity(row, await this.entities.countMemories(projectId, type, name))] : [];

@@ -33,7 +33,7 @@ export function failUnqueued(fail: (reason: string) => Promise<unknown>) {
   };
 }
 
-/** Async operation records, the poll target of every add and bulk delete (contract 6). */
+/** Async operation records, the poll target of every add and bulk delete. */
 @Injectable()
 export class EventsService {
   constructor(private readonly events: EventsRepository) {}

@@ -31,7 +31,7 @@ export type ExportReading =
   | { status: 200; body: Record<string, unknown> }
   | { status: 202; body: { id: string; status: string; message: string } };
 
-/** Schema-shaped exports (contract 7.6, 7.7): an LLM fills the caller's JSON Schema from the matching memories. */
+/** Schema-shaped exports: an LLM fills the caller's JSON Schema from the matching memories. */
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
@@ -76,7 +76,7 @@ export class ExportsService {
     return { message: EXPORT_CREATED, id: row.id };
   }
 
-  /** By `memory_export_id`, else the newest export whose filters name the same entity ids (S-31). */
+  /** By `memory_export_id`, else the newest export whose filters name the same entity ids. */
   async read(projectId: string, body: Record<string, unknown>): Promise<ExportReading> {
     const id = body.memory_export_id;
     const row =

@@ -47,7 +47,7 @@ interface PlannedFact {
   hash: string;
 }
 
-/** The add pipeline run by the worker (contract 4.2 / 4.3), idempotent when BullMQ runs a job twice. */
+/** The add pipeline run by the worker, idempotent when BullMQ runs a job twice. */
 @Injectable()
 export class IngestionService {
   constructor(
@@ -84,7 +84,7 @@ export class IngestionService {
     return JobStatus.Success;
   }
 
-  /** Extract facts, attribute each to a scope (contract 4.2 step 3) and embed them. */
+  /** Extract facts, attribute each to a scope and embed them. */
   private async plan(
     projectId: string,
     request: AddRequest,

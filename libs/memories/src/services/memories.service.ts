@@ -22,7 +22,7 @@ function requireUuid(id: string): void {
   }
 }
 
-/** One memory: read, change, forget, its history and feedback (contract 5.8-5.11, 7.5). */
+/** One memory: read, change, forget, its history and feedback. */
 @Injectable()
 export class MemoriesService {
   constructor(

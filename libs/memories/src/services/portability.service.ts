@@ -16,7 +16,7 @@ export type Progress = (done: number, total: number) => void;
 
 export interface ExportOptions {
   projectId: string;
-  /** The filter language of contract section 10; absent = the whole project, with deleted memories' history. */
+  /** The v2 filter language; absent = the whole project, with deleted memories' history. */
   filters?: Record<string, unknown> | null;
   out: Writable;
   onProgress?: Progress;

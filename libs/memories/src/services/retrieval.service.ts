@@ -89,7 +89,7 @@ interface Scored {
 
 const clamp = (value: number) => Math.min(1, Math.max(0, value));
 
-/** List and search over a project's memories (contract 5.1-5.7). */
+/** List and search over a project's memories. */
 @Injectable()
 export class RetrievalService {
   private readonly logger = new Logger(RetrievalService.name);
@@ -107,7 +107,7 @@ export class RetrievalService {
     return { count, rows };
   }
 
-  /** Rows of one page with the input each memory was first added from (contract 5.7). */
+  /** Rows of one page with the input each memory was first added from. */
   async withInputs(projectId: string, rows: Memory[]) {
     const inputs = await this.retrieval.addInputs(
       projectId,

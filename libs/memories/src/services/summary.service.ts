@@ -8,7 +8,7 @@ import { RetrievalRepository } from '../repositories/retrieval.repository';
 /** Memories summarised per call when the project sets no `summary_batch_size`. */
 const DEFAULT_BATCH = 100;
 
-/** `POST /v1/summary/` (contract 7.8): one summary of the memories a filter matches, made on the spot. */
+/** `POST /v1/summary/`: one summary of the memories a filter matches, made on the spot. */
 @Injectable()
 export class SummaryService {
   constructor(

@@ -58,7 +58,7 @@ export class CreateProjectDto {
   description?: string | null;
 }
 
-/** Project settings accepted by PATCH (contract 9.4); unknown keys are ignored. */
+/** Project settings accepted by PATCH; unknown keys are ignored. */
 export class UpdateProjectDto {
   @ApiPropertyOptional()
   @IsOptional()

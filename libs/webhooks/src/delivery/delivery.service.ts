@@ -24,7 +24,7 @@ interface Outcome {
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 
 /**
- * The `deliver-webhook` job: one signed POST per run (Standard Webhooks headers plus the contract's
+ * The `deliver-webhook` job: one signed POST per run (Standard Webhooks headers plus the platform's
  * X-Mem0-* ones). The attempt is written before the retry decision, so the log is complete even if
  * the worker dies; a retry is a BullMQ retry of the same job, so the `webhook-id` never changes.
  */

@@ -10,7 +10,7 @@ export function newWebhookSecret(): string {
 
 /**
  * `webhook-signature` (Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed
- * with the secret's decoded bytes) and the contract's `X-Mem0-Signature` (S-42: `sha256=` + hex
+ * with the secret's decoded bytes) and the platform's `X-Mem0-Signature` (`sha256=` + hex
  * HMAC of `timestamp.body`, same key).
  */
 export function signatures(secret: string, id: string, timestamp: number, body: string) {

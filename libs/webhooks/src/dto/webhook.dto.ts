@@ -3,7 +3,7 @@ import { Expose, Transform } from 'class-transformer';
 import { ValidateBy } from 'class-validator';
 import { isWebhookEventType, normalizeEventType, WEBHOOK_EVENT_TYPES } from '../event-types';
 
-/** DRF's wording, field by field (contract 2.8 field-keyed errors, S-50). */
+/** DRF's wording, field by field (field-keyed errors). */
 const REQUIRED = 'This field is required.';
 const NOT_NULL = 'This field may not be null.';
 export const INVALID_URL = 'Enter a valid URL.';
@@ -74,7 +74,7 @@ const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true,
 const toBoolean = ({ value }: { value: unknown }) =>
   typeof value === 'string' || typeof value === 'number' ? (BOOLEANS[String(value).toLowerCase()] ?? value) : value;
 
-/** `event_types`, or the camelCase `eventTypes` of older TS clients, with colon names normalised [D-29]. */
+/** `event_types`, or the camelCase `eventTypes` of older TS clients, with colon names normalised. */
 const toEventTypes = ({ value, obj }: { value: unknown; obj: Record<string, unknown> }) => {
   const raw = value === undefined ? obj.eventTypes : value;
   if (!Array.isArray(raw) || !raw.every(isWebhookEventType)) {

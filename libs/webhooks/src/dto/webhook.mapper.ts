@@ -2,7 +2,7 @@ import { formatTimestamp } from '@app/core';
 import { DeliveryWithAttempts } from '../repositories/deliveries.repository';
 import { WebhookRow } from '../repositories/webhooks.repository';
 
-/** The contract's webhook object (9.5): `owner` is the creator's username, `project` the project's name. */
+/** The platform's webhook object: `owner` is the creator's username, `project` the project's name. */
 export function mapWebhook(row: WebhookRow) {
   const creator = row.creator;
   return {

@@ -24,7 +24,7 @@ function orNull<T>(promise: Promise<T>): Promise<T | null> {
 }
 
 /**
- * Webhook management (contract 9.5) plus the delivery log and redelivery. Project members may read;
+ * Webhook management plus the delivery log and redelivery. Project members may read;
  * only project owners (and org owners) may change. Another tenant's webhook answers 404.
  */
 @Injectable()
@@ -107,7 +107,7 @@ export class WebhooksService {
     }
   }
 
-  /** Unknown and inaccessible projects alike answer 403 (contract 9.5); readers only when `owner` is false. */
+  /** Unknown and inaccessible projects alike answer 403; readers only when `owner` is false. */
   private async requireProject(actor: Actor, projectId: string, owner: boolean): Promise<void> {
     const project = isUuid(projectId) ? await orNull(this.projects.settings(projectId)) : null;
     const access = project ? await orNull(this.projects.requireAccess(actor, project.orgId, projectId)) : null;

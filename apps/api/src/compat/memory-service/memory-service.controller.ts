@@ -54,7 +54,7 @@ function addResponse(outcome: AddOutcome) {
 }
 
 /**
- * The "Memory Service" (contract A.2): a FastAPI server over the mem0 library with long-term memory
+ * The "Memory Service": a FastAPI server over the mem0 library with long-term memory
  * (no run_id) and short-term memory (run_id = a day, YYYY-MM-DD). Served at `/memory/*` and
  * `/memory-service/memory/*`, keyless when the deployment allows it.
  */

@@ -1,7 +1,7 @@
 import { MESSAGE_SCHEMA } from '../engine-add';
 
 /**
- * Request schemas of the Memory Service (contract A.2), validated as its FastAPI server does (422 with
+ * Request schemas of the Memory Service, validated as its FastAPI server does (422 with
  * pydantic-style problems). Entity ids are non-empty (an empty `user_id` would widen a read to the
  * whole project) and at most 255 characters, the platform's own limit.
  */

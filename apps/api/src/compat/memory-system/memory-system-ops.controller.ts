@@ -9,7 +9,7 @@ import { ok } from './memory-system.envelope';
 const uptimeSeconds = () => Math.floor(process.uptime());
 
 /**
- * Health, status and metrics of the "Mem0 Memory System" (contract A.3): `/memory-system/health` needs
+ * Health, status and metrics of the "Mem0 Memory System": `/memory-system/health` needs
  * no key, `/status` (also at `/status` with `Authorization: Bearer`) any key, `/metrics` an owner key.
  */
 @ApiTags('self-hosted servers')

@@ -51,7 +51,7 @@ function toAddDto(body: AddBody): AddMemoriesDto {
 }
 
 /**
- * The memory routes of the "Mem0 Memory System" (contract A.3): `/memory-system/v1/memories...`, also
+ * The memory routes of the "Mem0 Memory System": `/memory-system/v1/memories...`, also
  * reached at `/v1/memories...` (no trailing slash) with `Authorization: Bearer`. Answers in its
  * `{success, data, message, timestamp}` envelope; every memory carries its stored vector.
  */

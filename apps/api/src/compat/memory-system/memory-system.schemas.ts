@@ -1,6 +1,6 @@
 import { MESSAGE_SCHEMA } from '../engine-add';
 
-/** Requests of the Mem0 Memory System (contract A.3), as JSON Schemas for `bodySchema`/`querySchema`. */
+/** Requests of the Mem0 Memory System, as JSON Schemas for `bodySchema`/`querySchema`. */
 
 const id = { type: 'string', minLength: 1, maxLength: 255 };
 const optionalId = { type: ['string', 'null'], minLength: 1, maxLength: 255 };

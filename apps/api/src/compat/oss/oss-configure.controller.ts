@@ -10,7 +10,7 @@ import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfi
 import { isObject } from './oss-requests';
 import { CONFIGURE_SCHEMA, INSTRUCTIONS_SCHEMA, InstructionsBody, OssConfig } from './oss.schemas';
 
-/** The mem0 OSS REST server's configuration routes (contract A.1), per project. */
+/** The mem0 OSS REST server's configuration routes, per project. */
 @ApiTags('self-hosted servers')
 @ApiToken()
 @AllowAnonymous()

@@ -82,7 +82,7 @@ function checkMemoryType(memoryType: string | null | undefined, agentId: string 
   }
 }
 
-/** The mem0 OSS REST server's memory routes (contract A.1), at the root and under `/oss`. */
+/** The mem0 OSS REST server's memory routes, at the root and under `/oss`. */
 @ApiTags('self-hosted servers')
 @ApiToken()
 @AllowAnonymous()

@@ -1,7 +1,7 @@
 import { MESSAGE_SCHEMA } from '../engine-add';
 
 /**
- * Requests of the mem0 OSS REST server (contract A.1, upstream `server/main.py`), as JSON Schemas for
+ * Requests of the mem0 OSS REST server (upstream `server/main.py`), as JSON Schemas for
  * `bodySchema`/`querySchema`: the pydantic models' fields, `Optional[...]` ones nullable.
  */
 
