@@ -37,6 +37,7 @@ import { OrganizationsController } from './orgs/organizations.controller';
 import { ProjectMembersController } from './orgs/project-members.controller';
 import { ProjectsController } from './orgs/projects.controller';
 import { PingController } from './ping/ping.controller';
+import { ProfilesController } from './profiles/profiles.controller';
 import { StartupService } from './startup.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -81,6 +82,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     WebhooksController,
     BatchController,
     ExportsController,
+    ProfilesController,
     CompatHealthController,
     ...OSS_CONTROLLERS,
     ...MEMORY_SERVICE_CONTROLLERS,

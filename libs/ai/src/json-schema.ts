@@ -20,9 +20,9 @@ const DRAFT_2019 = /2019-09/;
 /**
  * Compiles a schema with the draft it declares (draft 2020-12 when it declares none, as Pydantic's
  * output does). Formats are not checked (no format plugin), unknown keywords are ignored, and only
- * the first error is collected: schemas are untrusted input.
+ * the first error is collected: schemas are untrusted input. `dataVar` names the value in the problem.
  */
-export function compileJsonSchema(schema: JsonSchema): SchemaCheck {
+export function compileJsonSchema(schema: JsonSchema, dataVar = 'export'): SchemaCheck {
   const declared = typeof schema.$schema === 'string' ? schema.$schema : '';
   const options = { strict: false, validateFormats: false, logger: false as const, allErrors: false };
   // A fresh instance per schema: Ajv caches every compiled schema, and $ids would collide between callers.
@@ -45,5 +45,5 @@ export function compileJsonSchema(schema: JsonSchema): SchemaCheck {
   } catch (error) {
     throw new InvalidSchemaError(error instanceof Error ? error.message : String(error));
   }
-  return (value) => (validate(value) ? null : ajv.errorsText(validate.errors, { dataVar: 'export' }));
+  return (value) => (validate(value) ? null : ajv.errorsText(validate.errors, { dataVar }));
 }

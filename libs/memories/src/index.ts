@@ -9,6 +9,8 @@ export * from './memories.module';
 export * from './memory.mapper';
 export * from './memory.types';
 export * from './portability.module';
+export * from './profiles/profile-generation.service';
+export * from './profiles/profiles.service';
 export * from './reembed.module';
 export { PortableFormatError } from './portability/portable-lines';
 export * from './portability/portable.types';

@@ -9,9 +9,12 @@ import { ExportsRepository } from './repositories/exports.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
 import { MemoryInsertsRepository } from './repositories/memory-inserts.repository';
+import { ProfilesRepository } from './repositories/profiles.repository';
 import { RetrievalEventsRepository } from './repositories/retrieval-events.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
+import { ProfileGenerationService } from './profiles/profile-generation.service';
+import { ProfilesService } from './profiles/profiles.service';
 import { AddMemoriesService } from './services/add-memories.service';
 import { BatchService } from './services/batch.service';
 import { CategorizationService } from './services/categorization.service';
@@ -36,6 +39,8 @@ const SERVICES = [
   ExportsService,
   IngestionService,
   MemoriesService,
+  ProfileGenerationService,
+  ProfilesService,
   RetrievalEventsService,
   RetrievalService,
   SummaryService,
@@ -53,6 +58,7 @@ const SERVICES = [
     FeedbackRepository,
     MemoriesRepository,
     MemoryInsertsRepository,
+    ProfilesRepository,
     RetrievalEventsRepository,
     RetrievalRepository,
     VectorIndexRepository,

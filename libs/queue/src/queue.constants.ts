@@ -16,6 +16,7 @@ export enum JobName {
   DeleteMemories = 'delete-memories',
   DeliverWebhook = 'deliver-webhook',
   BuildExport = 'build-export',
+  GenerateProfile = 'generate-profile',
 }
 
 /** Payloads carry ids only; handlers reload everything scoped by project. */
@@ -24,7 +25,8 @@ export type JobItem =
   | { name: JobName.CategorizeMemories; data: { projectId: string; memoryIds: string[]; eventId?: string } }
   | { name: JobName.DeleteMemories; data: { projectId: string; eventId: string } }
   | { name: JobName.DeliverWebhook; data: { projectId: string; deliveryId: string } }
-  | { name: JobName.BuildExport; data: { projectId: string; exportId: string } };
+  | { name: JobName.BuildExport; data: { projectId: string; exportId: string } }
+  | { name: JobName.GenerateProfile; data: { projectId: string; jobId: string; entityId: string } };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -34,6 +36,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.DeleteMemories]: QueueName.MemoryDeletion,
   [JobName.DeliverWebhook]: QueueName.WebhookDelivery,
   [JobName.BuildExport]: QueueName.Exports,
+  // Profiles fill a schema from memories as exports do: the same queue and workers.
+  [JobName.GenerateProfile]: QueueName.Exports,
 };
 
 /**

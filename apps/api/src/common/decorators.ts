@@ -9,6 +9,7 @@ export const RATE_LIMIT_CLASS = 'mem0:rate-limit-class';
 export const VALIDATION_SHAPE = 'mem0:validation-shape';
 export const WRITES = 'mem0:writes';
 export const READS_ONLY = 'mem0:reads-only';
+export const MARKS_REPLAYS = 'mem0:marks-replays';
 
 /** No API key needed (health, docs). */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
@@ -28,6 +29,9 @@ export const Writes = () => SetMetadata(WRITES, true);
 
 /** A POST that changes nothing (search, list, summary): an `Idempotency-Key` on it is ignored. */
 export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
+
+/** An `Idempotency-Key` replay of this route also says so in its JSON body: `"replayed": true`. */
+export const MarksReplays = () => SetMetadata(MARKS_REPLAYS, true);
 
 /** Which rate-limit bucket a route draws from; `default` when absent. */
 export const RateLimit = (kind: RateLimitClass) => SetMetadata(RATE_LIMIT_CLASS, kind);

@@ -14,7 +14,7 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, of } from 'rxjs';
 import { AppConfig, ClaimResult, IdempotencyStore, StoredResponse } from '@app/core';
 import { AuthContext } from '@app/auth';
-import { READS_ONLY, routeMetadata } from './decorators';
+import { MARKS_REPLAYS, READS_ONLY, routeMetadata } from './decorators';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 export const REPLAYED_HEADER = 'Idempotent-Replayed';
@@ -78,7 +78,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
         throw new UnprocessableEntityException(KEY_REUSED);
       }
       if (claim.record.state === 'done') {
-        return of(replay(context.switchToHttp().getResponse<FastifyReply>(), claim.record.response));
+        const reply = context.switchToHttp().getResponse<FastifyReply>();
+        return of(replay(reply, claim.record.response, routeMetadata<boolean>(context, MARKS_REPLAYS) ?? false));
       }
       if (Date.now() >= deadline) {
         throw new ConflictException(IN_FLIGHT);
@@ -120,12 +121,24 @@ export function registerIdempotencyHook(app: NestFastifyApplication): void {
     });
 }
 
-function replay(reply: FastifyReply, response: StoredResponse): string {
+function replay(reply: FastifyReply, response: StoredResponse, marked: boolean): string {
   void reply.status(response.status).header(REPLAYED_HEADER, 'true');
   if (response.contentType) {
     void reply.header('Content-Type', response.contentType);
   }
-  return response.body;
+  return marked && response.status < 300 ? markedReplay(response.body) : response.body;
+}
+
+function markedReplay(body: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  return value && typeof value === 'object' && !Array.isArray(value)
+    ? JSON.stringify({ ...value, replayed: true })
+    : body;
 }
 
 /** A key only means something per caller and per route. */

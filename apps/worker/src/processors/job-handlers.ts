@@ -6,6 +6,7 @@ import {
   EventsService,
   ExportsService,
   IngestionService,
+  ProfileGenerationService,
   VectorIndexService,
 } from '@app/memories';
 import { JobItem, JobName, JobRun, JobStatus } from '@app/queue';
@@ -27,6 +28,7 @@ export class JobHandlers implements OnApplicationBootstrap {
     private readonly vectorIndexes: VectorIndexService,
     webhookDelivery: WebhookDeliveryService,
     exports: ExportsService,
+    profileGeneration: ProfileGenerationService,
   ) {
     this.handlers = {
       [JobName.AddMemories]: (data) => ingestion.handleAdd(data),
@@ -34,6 +36,7 @@ export class JobHandlers implements OnApplicationBootstrap {
       [JobName.DeleteMemories]: (data) => deletion.handleDelete(data),
       [JobName.DeliverWebhook]: (data, run) => webhookDelivery.handleDeliver(data, run),
       [JobName.BuildExport]: (data, run) => exports.handleBuild(data, run),
+      [JobName.GenerateProfile]: (data, run) => profileGeneration.handleGenerate(data, run),
     };
   }
 

@@ -89,8 +89,12 @@ export class EntitiesRepository {
     });
   }
 
+  /** The entity and what was derived from it (its profile). */
   async delete(projectId: string, type: EntityType, name: string): Promise<void> {
-    await this.prisma.entity.deleteMany({ where: { projectId, type, name } });
+    await this.prisma.$transaction([
+      this.prisma.entity.deleteMany({ where: { projectId, type, name } }),
+      this.prisma.profile.deleteMany({ where: { projectId, entityType: type, entityId: name } }),
+    ]);
   }
 
   async distinctCounts(projectId: string): Promise<Record<EntityType, number>> {

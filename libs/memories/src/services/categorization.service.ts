@@ -4,6 +4,7 @@ import { JobData, JobName, JobStatus } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
 import { activeCatalog } from '../catalog';
 import { AddRequest } from '../memory.types';
+import { ProfilesService } from '../profiles/profiles.service';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 
@@ -14,11 +15,18 @@ export class CategorizationService {
     private readonly memories: MemoriesRepository,
     private readonly events: EventsRepository,
     private readonly projects: ProjectsService,
+    private readonly profiles: ProfilesService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
   ) {}
 
   async handleCategorize({ projectId, memoryIds, eventId }: JobData<JobName.CategorizeMemories>): Promise<JobStatus> {
-    const pending = (await this.memories.findByIds(projectId, memoryIds)).filter((row) => !row.categories?.length);
+    const rows = await this.memories.findByIds(projectId, memoryIds);
+    // Every change of memories passes here after it committed: the point where profiles fall due.
+    await this.profiles.refreshAfterChange(
+      projectId,
+      rows.map((row) => row.userId),
+    );
+    const pending = rows.filter((row) => !row.categories?.length);
     if (pending.length === 0) {
       return JobStatus.Skipped;
     }
