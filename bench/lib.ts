@@ -27,12 +27,20 @@ export function writeResult(name: string, result: unknown): string {
   return file;
 }
 
-/** Starts the built API and worker (dist/) as separate processes, like `npm start` does. */
+/**
+ * Starts the built API and worker (dist/) as separate processes, like `npm start` does; `supervised`
+ * runs them under scripts/launch.mjs (npm start's launcher, which restarts one that dies), whose pid is
+ * then the only one in `pids`.
+ */
 export async function startServer(
   env: Record<string, string>,
+  options: { supervised?: boolean } = {},
 ): Promise<{ baseUrl: string; stop: () => Promise<void>; pids: number[] }> {
   const port = env.PORT ?? '8765';
-  const children: ChildProcess[] = ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js'].map((entry) =>
+  const entries = options.supervised
+    ? ['scripts/launch.mjs']
+    : ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js'];
+  const children: ChildProcess[] = entries.map((entry) =>
     spawn(process.execPath, [entry], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
       stdio: ['ignore', 'inherit', 'inherit'],

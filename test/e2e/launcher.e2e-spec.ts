@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../scripts/lib/private-services';
+import { childPid } from '../../scripts/lib/processes';
 import { eventually } from '../utils/events';
 import { createTestDatabase } from '../utils/databases';
 
@@ -35,21 +36,8 @@ function launch(env: Record<string, string>): Launched {
   return { child, output: () => output, exited };
 }
 
-/** The launcher's child running `entry` (its pid), if any, read from /proc. */
-function childRunning(launcher: ChildProcess, entry: string): number | undefined {
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const parent = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1];
-      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (Number(parent) === launcher.pid && args.includes(entry)) {
-        return Number(pid);
-      }
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return undefined;
-}
+/** The launcher's child running `entry` (its pid), if any. */
+const childRunning = (launcher: ChildProcess, entry: string) => childPid(launcher.pid!, entry);
 
 async function ready(baseUrl: string): Promise<boolean | undefined> {
   try {

@@ -114,6 +114,12 @@ describe('accepted work finishes whatever Postgres and Redis do', () => {
     expect(latest).toMatchObject({ status: 'FAILED', error: expect.stringMatching(/^Not queued \(Redis unavailable/) });
     const deletion = await request(t.http).delete('/v1/memories/?user_id=load-0').set(token());
     expect(deletion.status).toBe(503);
+    // Only what queues a job needs Redis: reads are served meanwhile.
+    await request(t.http)
+      .post('/v3/memories/search/')
+      .set(token())
+      .send({ query: 'hiking', filters: { user_id: 'load-0' } })
+      .expect(200);
     const ready = await request(t.http).get('/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body.error.redis.status).toBe('down');

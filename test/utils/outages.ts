@@ -22,7 +22,7 @@ export async function outageRig(env: Record<string, string>): Promise<OutageRig>
   const t = await createTestApp({
     worker: true,
     databaseUrl: pg.url(),
-    env: { REDIS_URL: redis.url, DATABASE_CONNECT_TIMEOUT_MS: '1000', ...env },
+    env: { REDIS_URL: redis.url, DATABASE_CONNECT_TIMEOUT_MS: '3000', ...env },
   });
   return {
     pg,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, NOT_FOUND, unavailableDependency, unavailableMessage } from '@app/core';
+import { AppError, Dependency, ErrorCode, NOT_FOUND, unavailableDependency, unavailableMessage } from '@app/core';
 import { SchemaValidationError } from '../compat/request-schema';
 import { renderForSurface } from '../compat/surface-errors';
 import { errorStyleOf } from '../compat/surfaces';
@@ -19,6 +19,7 @@ const STATUS: Record<ErrorCode, number> = {
 
 /** What a 503 asks clients to wait: long enough for a restarting dependency, short enough to notice it is back. */
 const OUTAGE_RETRY_AFTER_SECONDS = 5;
+const OUTAGE_LOG_INTERVAL_MS = 5000;
 
 /**
  * Every error leaves as JSON in the platform's shapes (each self-hosted surface in its own);
@@ -27,6 +28,7 @@ const OUTAGE_RETRY_AFTER_SECONDS = 5;
 @Catch()
 export class ExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('ExceptionsFilter');
+  private readonly outages = new Map<Dependency, { loggedAt: number; refused: number }>();
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -67,14 +69,29 @@ export class ExceptionsFilter implements ExceptionFilter {
     }
     const dependency = unavailableDependency(exception);
     if (dependency) {
-      // Expected while a dependency is away (and /readyz says so): no stack, and no error id to chase.
-      this.logger.warn(`${request.method} ${request.url}: ${dependency} unavailable (${(exception as Error).message})`);
+      this.logOutage(dependency, exception);
       return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { detail: unavailableMessage(dependency) } };
     }
     const errorId = randomUUID();
     const requestId = (request.raw as { id?: unknown }).id;
     this.logger.error({ err: exception, errorId, requestId }, `unhandled error ${errorId}`);
     return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { detail: 'Internal server error.', error_id: errorId } };
+  }
+
+  /**
+   * Expected while a dependency is away (and /readyz says so): one line per dependency and interval,
+   * with how many requests it refused, rather than a stack per request.
+   */
+  private logOutage(dependency: Dependency, exception: unknown): void {
+    const entry = this.outages.get(dependency) ?? { loggedAt: 0, refused: 0 };
+    entry.refused += 1;
+    if (Date.now() - entry.loggedAt >= OUTAGE_LOG_INTERVAL_MS) {
+      const reason = exception instanceof Error ? exception.message.trim().split('\n').pop() : String(exception);
+      this.logger.warn(`${dependency} unavailable: ${entry.refused} request(s) answered 503 (${reason})`);
+      entry.loggedAt = Date.now();
+      entry.refused = 0;
+    }
+    this.outages.set(dependency, entry);
   }
 
   private describe(exception: HttpException): string {

@@ -16,8 +16,13 @@ export const LoggingModule = LoggerModule.forRootAsync({
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-        error || res.statusCode >= 500 ? 'error' : 'info',
+      // A 503 is a dependency outage, already reported by the exception filter and /readyz: not an error per request.
+      customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        if (res.statusCode === 503) {
+          return 'warn';
+        }
+        return error || res.statusCode >= 500 ? 'error' : 'info';
+      },
     },
   }),
 });
