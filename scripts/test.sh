@@ -10,6 +10,8 @@ export NODE_ENV=test
 
 step "type-checking"
 tsc --noEmit -p tsconfig.json
+# The launcher and outage tests run the built processes, as `npm start` does.
+build_if_stale
 
 step "running tests"
 jest --runInBand "$@"
