@@ -81,9 +81,14 @@ export async function startPrivatePostgres(database = 'mem0'): Promise<PrivatePo
       rmSync(dir, { recursive: true, force: true });
     },
   };
-  await cluster.start();
-  await run('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'createdb'), '-h', dir, '-p', String(port), database]);
-  await migrate(cluster.url());
+  try {
+    await cluster.start();
+    await run('runuser', ['-u', 'postgres', '--', join(PG_BIN, 'createdb'), '-h', dir, '-p', String(port), database]);
+    await migrate(cluster.url());
+  } catch (error) {
+    await cluster.destroy();
+    throw error;
+  }
   return cluster;
 }
 

@@ -19,21 +19,19 @@ export interface OutageRig {
 /** The API with the real worker in process, on a Postgres cluster and a Redis of its own that a test may stop. */
 export async function outageRig(env: Record<string, string>): Promise<OutageRig> {
   const [pg, redis] = await Promise.all([startPrivatePostgres(), startPrivateRedis()]);
-  const t = await createTestApp({
-    worker: true,
-    databaseUrl: pg.url(),
-    env: { REDIS_URL: redis.url, DATABASE_CONNECT_TIMEOUT_MS: '3000', ...env },
-  });
-  return {
-    pg,
-    redis,
-    t,
-    tenant: await t.newTenant('outage'),
-    close: async () => {
-      await t.close();
-      await Promise.all([pg.destroy(), redis.stop()]);
-    },
-  };
+  const release = () => Promise.all([pg.destroy(), redis.stop()]).then(() => undefined);
+  try {
+    const t = await createTestApp({
+      worker: true,
+      databaseUrl: pg.url(),
+      env: { REDIS_URL: redis.url, DATABASE_CONNECT_TIMEOUT_MS: '3000', ...env },
+    });
+    return { pg, redis, t, tenant: await t.newTenant('outage'), close: () => t.close().then(release) };
+  } catch (error) {
+    // Nothing would stop them otherwise: the suite's afterAll has no rig to close.
+    await release();
+    throw error;
+  }
 }
 
 /** One add as a client saw it. */
