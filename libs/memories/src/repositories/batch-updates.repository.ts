@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Memory, Prisma } from '@app/core';
 import { Annotation } from '../annotation/annotate';
 import { AnnotationsRepository } from './annotations.repository';
-import { historyRow, outboxPayload, scopeOf, WriteContext } from './memory-rows';
+import { historyRow, jsonText, outboxRow, scopeOf, WriteContext } from './memory-rows';
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
@@ -14,8 +14,6 @@ export interface BatchChange {
   /** Present when the metadata is replaced (null clears it). */
   metadata?: Record<string, unknown> | null;
 }
-
-const jsonText = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /**
  * Batch updates as sets: one statement per kind of row (memories, entity links, history, webhook
@@ -76,13 +74,7 @@ export class BatchUpdatesRepository {
     await tx.memoryHistory.createMany({
       data: after.map((row) => historyRow(projectId, row, 'UPDATE', before.get(row.id)!.memory, row.memory, context)),
     });
-    await tx.webhookOutbox.createMany({
-      data: after.map((row) => ({
-        projectId,
-        eventType: 'memory_update',
-        payload: outboxPayload(row.id, 'UPDATE', row.memory, scopeOf(row), row.metadata, context.eventId),
-      })),
-    });
+    await tx.webhookOutbox.createMany({ data: after.map((row) => outboxRow(projectId, row, 'UPDATE', context)) });
     return after;
   }
 }

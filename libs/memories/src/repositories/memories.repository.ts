@@ -5,7 +5,7 @@ import {
   categorizePayload,
   historyRow,
   json,
-  outboxPayload,
+  outboxRow,
   scopeColumns,
   scopeLockId,
   scopeOf,
@@ -148,13 +148,7 @@ export class MemoriesRepository {
     await tx.memoryHistory.create({
       data: historyRow(projectId, after, 'UPDATE', before.memory, after.memory, context),
     });
-    await tx.webhookOutbox.create({
-      data: {
-        projectId,
-        eventType: 'memory_update',
-        payload: outboxPayload(id, 'UPDATE', after.memory, scopeOf(after), after.metadata, context.eventId),
-      },
-    });
+    await tx.webhookOutbox.create({ data: outboxRow(projectId, after, 'UPDATE', context) });
     return after;
   }
 
@@ -172,13 +166,7 @@ export class MemoriesRepository {
     await tx.memoryHistory.createMany({
       data: rows.map((row) => historyRow(projectId, row, 'DELETE', row.memory, null, context)),
     });
-    await tx.webhookOutbox.createMany({
-      data: rows.map((row) => ({
-        projectId,
-        eventType: 'memory_delete',
-        payload: outboxPayload(row.id, 'DELETE', row.memory, scopeOf(row), row.metadata, context.eventId),
-      })),
-    });
+    await tx.webhookOutbox.createMany({ data: rows.map((row) => outboxRow(projectId, row, 'DELETE', context)) });
     return rows;
   }
 

@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { Memory, Prisma } from '@app/core';
 import { EntityType, Scope } from '../memory.types';
 import { AnnotationsRepository } from './annotations.repository';
-import { NewMemory, outboxPayload, scopeByType, scopeColumns, WriteContext } from './memory-rows';
+import { jsonText, NewMemory, outboxPayload, scopeByType, scopeColumns, WriteContext } from './memory-rows';
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
-
-const jsonText = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
 
 /** One array per column: each statement below sends an add's rows as a few array parameters, whatever their number. */
 function columnsOf(items: NewMemory[]) {

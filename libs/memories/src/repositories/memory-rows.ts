@@ -48,6 +48,9 @@ export interface WriteContext {
 export const json = (value: unknown) =>
   value === null || value === undefined ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
+/** A JSON value as text for a `::jsonb` array element (SQL NULL for none). */
+export const jsonText = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+
 export function scopeColumns(scope: Scope) {
   return {
     userId: scope.userId ?? null,
@@ -127,6 +130,22 @@ export function outboxPayload(
       event_id: eventId ?? null,
       timestamp: new Date().toISOString(),
     },
+  };
+}
+
+const OUTBOX_EVENT_TYPES = { ADD: 'memory_add', UPDATE: 'memory_update', DELETE: 'memory_delete' } as const;
+
+/** The webhook outbox row of one change to a stored memory. */
+export function outboxRow(
+  projectId: string,
+  row: Memory,
+  event: keyof typeof OUTBOX_EVENT_TYPES,
+  context: WriteContext,
+): Prisma.WebhookOutboxCreateManyInput {
+  return {
+    projectId,
+    eventType: OUTBOX_EVENT_TYPES[event],
+    payload: outboxPayload(row.id, event, row.memory, scopeOf(row), row.metadata, context.eventId),
   };
 }
 

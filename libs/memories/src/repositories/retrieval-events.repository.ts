@@ -35,7 +35,11 @@ export class RetrievalEventsRepository {
   }
 
   /** One page of every history entry of the project, newest first, with the total. */
-  async historyPage(projectId: string, offset: number, limit: number): Promise<{ rows: MemoryHistory[]; count: number }> {
+  async historyPage(
+    projectId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: MemoryHistory[]; count: number }> {
     const [rows, count] = await Promise.all([
       this.prisma.memoryHistory.findMany({
         where: { projectId },
