@@ -278,4 +278,29 @@ export class EnvDto {
   @IsInt()
   @Min(1)
   MEMORY_SYSTEM_RATE_LIMIT_BURST: number = 20;
+
+  /** Serves Prometheus metrics at /metrics (API) and on WORKER_METRICS_PORT (worker). */
+  @Transform(toBool)
+  @IsBoolean()
+  METRICS_ENABLED: boolean = false;
+
+  /** When set, a scrape must send `Authorization: Bearer <token>`. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\S{16,200}$/, { message: 'METRICS_TOKEN must be 16 to 200 characters without spaces' })
+  METRICS_TOKEN?: string = undefined;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  WORKER_METRICS_PORT: number = 9464;
+
+  /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset: no traces are recorded. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
+
+  @IsString()
+  OTEL_SERVICE_NAME: string = 'mem0-server';
 }
