@@ -1,4 +1,5 @@
 export * from './api-key.util';
+export * from './dto/api-key.dto';
 export * from './dto/member.dto';
 export * from './dto/organization.dto';
 export * from './dto/project.dto';
@@ -8,6 +9,7 @@ export * from './services/admin.service';
 export * from './services/api-keys.service';
 export * from './services/bootstrap.service';
 export * from './services/organizations.service';
+export * from './services/project-api-keys.service';
 export * from './services/projects.service';
 export * from './services/users.service';
 export * from './tenancy.module';

@@ -9,6 +9,7 @@ import { AdminService } from './services/admin.service';
 import { ApiKeysService } from './services/api-keys.service';
 import { BootstrapService } from './services/bootstrap.service';
 import { OrganizationsService } from './services/organizations.service';
+import { ProjectApiKeysService } from './services/project-api-keys.service';
 import { ProjectsService } from './services/projects.service';
 import { UsersService } from './services/users.service';
 
@@ -24,9 +25,18 @@ import { UsersService } from './services/users.service';
     ApiKeysService,
     BootstrapService,
     OrganizationsService,
+    ProjectApiKeysService,
     ProjectsService,
     UsersService,
   ],
-  exports: [AdminService, ApiKeysService, BootstrapService, OrganizationsService, ProjectsService, UsersService],
+  exports: [
+    AdminService,
+    ApiKeysService,
+    BootstrapService,
+    OrganizationsService,
+    ProjectApiKeysService,
+    ProjectsService,
+    UsersService,
+  ],
 })
 export class TenancyModule {}

@@ -13,6 +13,8 @@ export interface ApiKeyIdentity {
 
 export type ApiKeyListItem = ApiKey & { user: { email: string }; project: { name: string; orgId: string } };
 
+const WITH_OWNER = { user: { select: { email: true } }, project: { select: { name: true, orgId: true } } } as const;
+
 @Injectable()
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -51,9 +53,26 @@ export class ApiKeysRepository {
   list(filter: { userId?: string; projectId?: string }): Promise<ApiKeyListItem[]> {
     return this.prisma.apiKey.findMany({
       where: filter,
-      include: { user: { select: { email: true } }, project: { select: { name: true, orgId: true } } },
+      include: WITH_OWNER,
       orderBy: { createdAt: 'asc' },
     });
+  }
+
+  /** The project's key with that id, with its user's email; null for another project's id. */
+  findInProject(projectId: string, id: string): Promise<ApiKeyListItem | null> {
+    return this.prisma.apiKey.findFirst({
+      where: { id, projectId },
+      include: WITH_OWNER,
+    });
+  }
+
+  /** Revokes the project's active key with that id; false when there is none. */
+  async revokeInProject(projectId: string, id: string): Promise<boolean> {
+    const result = await this.prisma.apiKey.updateMany({
+      where: { id, projectId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    return result.count > 0;
   }
 
   /** Revokes by id or by displayed prefix; returns how many keys were revoked. */
