@@ -33,6 +33,7 @@ import { ExportsController } from './memories/exports.controller';
 import { ListMemoriesController } from './memories/list-memories.controller';
 import { MemoriesController } from './memories/memories.controller';
 import { SearchMemoriesController } from './memories/search-memories.controller';
+import { UsageController } from './memories/usage.controller';
 import { ApiKeysController } from './orgs/api-keys.controller';
 import { OrganizationsController } from './orgs/organizations.controller';
 import { ProjectMembersController } from './orgs/project-members.controller';
@@ -81,6 +82,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     SearchMemoriesController,
     EventsController,
     EntitiesController,
+    UsageController,
     WebhooksController,
     BatchController,
     ExportsController,

@@ -31,4 +31,5 @@ export * from './services/retrieval-events.service';
 export type { RetrievalEvent } from './repositories/retrieval-events.repository';
 export * from './services/retrieval.service';
 export * from './services/summary.service';
+export * from './services/usage.service';
 export * from './services/vector-index.service';

@@ -12,6 +12,7 @@ import { MemoryInsertsRepository } from './repositories/memory-inserts.repositor
 import { ProfilesRepository } from './repositories/profiles.repository';
 import { RetrievalEventsRepository } from './repositories/retrieval-events.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
+import { UsageRepository } from './repositories/usage.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { ProfileGenerationService } from './profiles/profile-generation.service';
 import { ProfilesService } from './profiles/profiles.service';
@@ -27,6 +28,7 @@ import { MemoriesService } from './services/memories.service';
 import { RetrievalEventsService } from './services/retrieval-events.service';
 import { RetrievalService } from './services/retrieval.service';
 import { SummaryService } from './services/summary.service';
+import { UsageService } from './services/usage.service';
 import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
@@ -44,6 +46,7 @@ const SERVICES = [
   RetrievalEventsService,
   RetrievalService,
   SummaryService,
+  UsageService,
   VectorIndexService,
 ];
 
@@ -61,6 +64,7 @@ const SERVICES = [
     ProfilesRepository,
     RetrievalEventsRepository,
     RetrievalRepository,
+    UsageRepository,
     VectorIndexRepository,
     ...SERVICES,
   ],
