@@ -10,8 +10,9 @@ import { AuthModule } from '@app/auth';
 import { AiModule } from '@app/ai';
 import { MemoriesModule } from '@app/memories';
 import { QueueModule } from '@app/queue';
-import { TenancyModule } from '@app/tenancy';
+import { AgentSignupModule, TenancyModule } from '@app/tenancy';
 import { WebhooksModule } from '@app/webhooks';
+import { AgentModeController } from './agent-mode/agent-mode.controller';
 import { ApiKeyGuard } from './common/api-key.guard';
 import { ApiKeyStrategy } from './common/api-key.strategy';
 import { RATE_LIMIT_CLASS, routeMetadata } from './common/decorators';
@@ -49,6 +50,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     LoggingModule,
     AuthModule,
     TenancyModule,
+    AgentSignupModule,
     AiModule,
     QueueModule,
     MemoriesModule,
@@ -72,6 +74,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   controllers: [
     HealthController,
     PingController,
+    AgentModeController,
     OrganizationsController,
     ProjectsController,
     ProjectMembersController,

@@ -12,6 +12,7 @@ export * from './redis/redis.module';
 export * from './util/ids';
 export { Prisma, Role } from './prisma/generated/client';
 export type {
+  AgentAccount,
   ApiKey,
   Entity,
   Event,

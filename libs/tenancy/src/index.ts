@@ -1,3 +1,4 @@
+export * from './agent-signup.module';
 export * from './api-key.util';
 export * from './dto/api-key.dto';
 export * from './dto/member.dto';
@@ -6,6 +7,7 @@ export * from './dto/project.dto';
 export * from './repositories/api-keys.repository';
 export * from './services/actor';
 export * from './services/admin.service';
+export * from './services/agent-signup.service';
 export * from './services/api-keys.service';
 export * from './services/bootstrap.service';
 export * from './services/organizations.service';

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.PayloadTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   [ErrorCode.Throttled]: HttpStatus.TOO_MANY_REQUESTS,
   [ErrorCode.Unavailable]: HttpStatus.SERVICE_UNAVAILABLE,
+  [ErrorCode.NotImplemented]: HttpStatus.NOT_IMPLEMENTED,
 };
 
 /** What a 503 asks clients to wait: long enough for a restarting dependency, short enough to notice it is back. */

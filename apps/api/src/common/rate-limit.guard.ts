@@ -1,7 +1,8 @@
 import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
-import { AppConfig, AppError, ErrorCode } from '@app/core';
+import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, RateLimitClass } from '@app/core';
 import { AuthContext } from '@app/auth';
+import { RATE_LIMIT_CLASS, routeMetadata } from './decorators';
 
 interface Reply {
   header(name: string, value: string | number): unknown;
@@ -10,6 +11,7 @@ interface Reply {
 /**
  * Per-API-key limits per route class, counted in Redis (shared by every replica). Sends the
  * `X-RateLimit-*` headers the official clients read, plus the IETF `RateLimit`/`RateLimit-Policy` fields.
+ * Agent sign-up has no key yet: it is counted per client IP, whatever RATE_LIMIT_ENABLED says.
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
@@ -19,17 +21,22 @@ export class RateLimitGuard extends ThrottlerGuard {
   private readonly config: AppConfig;
 
   protected shouldSkip(context: ExecutionContext): Promise<boolean> {
+    if (isSignup(context)) {
+      return Promise.resolve(false);
+    }
     const user = context.switchToHttp().getRequest<{ user?: AuthContext }>().user;
     return Promise.resolve(!user || !this.config.env.RATE_LIMIT_ENABLED);
   }
 
   protected async handleRequest({ context, limit, ttl, throttler, blockDuration }: ThrottlerRequest): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<{ user: AuthContext }>();
+    const request = context.switchToHttp().getRequest<{ user?: AuthContext; ip: string }>();
     const reply = context.switchToHttp().getResponse<Reply>();
     const name = throttler.name ?? 'default';
+    const signup = isSignup(context);
+    const tracker = signup ? `signup:${request.ip}` : `rl:${request.user!.keyId}`;
     let state;
     try {
-      state = await this.storageService.increment(`rl:${request.user.keyId}`, ttl, limit, blockDuration, name);
+      state = await this.storageService.increment(tracker, ttl, limit, blockDuration, name);
     } catch (error) {
       // Failing open keeps the API serving while Redis is away; /readyz reports the outage.
       this.log.warn(`rate limiting skipped: ${error instanceof Error ? error.message : String(error)}`);
@@ -45,8 +52,16 @@ export class RateLimitGuard extends ThrottlerGuard {
     if (state.isBlocked) {
       const retryAfter = Math.max(1, state.timeToBlockExpire);
       reply.header('Retry-After', retryAfter);
+      if (signup) {
+        // The platform refuses sign-ups past the daily limit with a 403, which the CLI explains as that limit.
+        throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
+      }
       throw AppError.detail(ErrorCode.Throttled, `Request was throttled. Expected available in ${retryAfter} seconds.`);
     }
     return true;
   }
+}
+
+function isSignup(context: ExecutionContext): boolean {
+  return routeMetadata<RateLimitClass>(context, RATE_LIMIT_CLASS) === 'agent-signup';
 }

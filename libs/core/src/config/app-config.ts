@@ -7,7 +7,7 @@ import { EnvDto } from './env.dto';
 
 export { EnvDto } from './env.dto';
 
-export type RateLimitClass = 'default' | 'add' | 'search' | 'memory-system';
+export type RateLimitClass = 'default' | 'add' | 'search' | 'memory-system' | 'agent-signup';
 
 /** One counter of a route class: a class may have several (a per-minute limit and a burst cap). */
 export interface RateLimitRule {
@@ -61,7 +61,7 @@ export class AppConfig {
     };
   }
 
-  rateLimit(kind: Exclude<RateLimitClass, 'memory-system'>): number {
+  rateLimit(kind: Exclude<RateLimitClass, 'memory-system' | 'agent-signup'>): number {
     const limits = {
       default: this.env.RATE_LIMIT_DEFAULT,
       add: this.env.RATE_LIMIT_ADD,
@@ -87,6 +87,12 @@ export class AppConfig {
         limit: this.env.MEMORY_SYSTEM_RATE_LIMIT_BURST,
       },
       { name: 'memory-system', routeClass: 'memory-system', ttlMs: 60_000, limit: this.env.MEMORY_SYSTEM_RATE_LIMIT },
+      {
+        name: 'agent-signup',
+        routeClass: 'agent-signup',
+        ttlMs: this.env.AGENT_SIGNUP_WINDOW_SECONDS * 1000,
+        limit: this.env.AGENT_SIGNUP_RATE_LIMIT,
+      },
     ];
   }
 }

@@ -201,6 +201,21 @@ export class EnvDto {
   @Min(1)
   RATE_LIMIT_SEARCH: number = 600;
 
+  /** `mem0 init --agent`: anyone who reaches the server may create an account (an org, project and key). */
+  @Transform(toBool)
+  @IsBoolean()
+  AGENT_SIGNUP_ENABLED: boolean = false;
+
+  /** Agent sign-ups per client IP per AGENT_SIGNUP_WINDOW_SECONDS (counted even when RATE_LIMIT_ENABLED is off). */
+  @IsInt()
+  @Min(1)
+  AGENT_SIGNUP_RATE_LIMIT: number = 5;
+
+  @IsInt()
+  @Min(1)
+  @Max(604800)
+  AGENT_SIGNUP_WINDOW_SECONDS: number = 86400;
+
   /**
    * A search ranks the rows its filter keeps exactly when (estimated rows)^2 <= this factor x table
    * rows, else walks the HNSW index: 0 = always HNSW.

@@ -8,6 +8,7 @@ export enum ErrorCode {
   PayloadTooLarge = 'payload_too_large',
   Throttled = 'throttled',
   Unavailable = 'unavailable',
+  NotImplemented = 'not_implemented',
 }
 
 export type ErrorBody = Record<string, unknown> | unknown[];
