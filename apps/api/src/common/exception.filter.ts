@@ -49,7 +49,8 @@ export class ExceptionsFilter implements ExceptionFilter {
     void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body);
   }
 
-  private render(exception: unknown, request: FastifyRequest): { status: number; body: unknown } {
+  /** The platform's status and body for an error (the MCP tools answer with them too). */
+  render(exception: unknown, request: FastifyRequest): { status: number; body: unknown } {
     if (exception instanceof AppError) {
       return { status: STATUS[exception.code], body: exception.body };
     }

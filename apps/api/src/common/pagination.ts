@@ -1,6 +1,9 @@
 import { FastifyRequest } from 'fastify';
 import { AppError, ErrorCode } from '@app/core';
 
+/** What the neighbouring pages' links are built from: the request, or the REST route an MCP tool answers as. */
+export type LinkBase = Pick<FastifyRequest, 'url' | 'protocol' | 'host'>;
+
 export interface PageRequest {
   page: number;
   pageSize: number;
@@ -28,7 +31,7 @@ export function parsePage(
 
 /** `{count, next, previous, results}` with absolute links to the neighbouring pages (plus `linkParams`). */
 export function envelope<T>(
-  request: FastifyRequest,
+  request: LinkBase,
   { page, pageSize }: PageRequest,
   count: number,
   results: T[],

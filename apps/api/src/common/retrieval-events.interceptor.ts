@@ -16,7 +16,7 @@ import { routeMetadata } from './decorators';
 const RETRIEVAL_EVENT = 'mem0:retrieval-event';
 
 /** How many memories an answer carries, whatever its envelope. */
-function resultCount(body: unknown): number {
+export function resultCount(body: unknown): number {
   if (Array.isArray(body)) {
     return body.length;
   }

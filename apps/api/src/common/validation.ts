@@ -57,24 +57,25 @@ function render(shape: ValidationShape, fields: Record<string, string[]>, first:
   }
 }
 
-/**
- * Renders validation failures (DTOs, and the filter compiler's) in the shape the route declares with
- * @OnInvalid (pipes run inside it); a filter error keeps its exact text.
- */
+/** A validation failure (DTOs, and the filter compiler's, whose text is kept) as the 400 of a route's shape. */
+export function shapedError(error: unknown, shape: ValidationShape): unknown {
+  if (error instanceof RequestValidationError) {
+    return new AppError(ErrorCode.BadRequest, render(shape, error.fields, error.firstMessage));
+  }
+  if (error instanceof FilterError) {
+    return new AppError(ErrorCode.BadRequest, render(shape, { filters: [error.message] }, error.message));
+  }
+  return error;
+}
+
+/** Renders validation failures in the shape the route declares with @OnInvalid (pipes run inside it). */
 @Injectable()
 export class ValidationShapeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     return next.handle().pipe(
       catchError((error: unknown) => {
         const shape = routeMetadata<ValidationShape>(context, VALIDATION_SHAPE) ?? 'fields';
-        if (error instanceof RequestValidationError) {
-          return throwError(() => new AppError(ErrorCode.BadRequest, render(shape, error.fields, error.firstMessage)));
-        }
-        if (error instanceof FilterError) {
-          const body = render(shape, { filters: [error.message] }, error.message);
-          return throwError(() => new AppError(ErrorCode.BadRequest, body));
-        }
-        return throwError(() => error);
+        return throwError(() => shapedError(error, shape));
       }),
     );
   }

@@ -5,7 +5,19 @@ import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { EntitiesService, EntityType, parseEntityType } from '@app/memories';
 import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
-import { envelope, parsePage } from '../common/pagination';
+import { envelope, LinkBase, parsePage } from '../common/pagination';
+
+/** `GET /v1/entities/` by its query parameters (also the MCP tool's answer). */
+export async function listEntities(
+  entities: EntitiesService,
+  projectId: string,
+  query: Record<string, unknown>,
+  links: LinkBase,
+) {
+  const page = parsePage(query, { pageSize: 100, maxPageSize: 1000 });
+  const { count, results, ...totals } = await entities.list(projectId, page.page, page.pageSize);
+  return { ...envelope(links, page, count, results), ...totals };
+}
 
 @ApiTags('entities')
 @ApiToken()
@@ -16,14 +28,8 @@ export class EntitiesController {
 
   @Get('v1/entities')
   @ApiOperation({ summary: 'Users, agents, apps and runs with their memory counts' })
-  async listEntities(
-    @Auth() auth: AuthContext,
-    @Query() query: Record<string, unknown>,
-    @Req() request: FastifyRequest,
-  ) {
-    const page = parsePage(query, { pageSize: 100, maxPageSize: 1000 });
-    const { count, results, ...totals } = await this.entities.list(auth.projectId, page.page, page.pageSize);
-    return { ...envelope(request, page, count, results), ...totals };
+  listEntities(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
+    return listEntities(this.entities, auth.projectId, query, request);
   }
 
   @Post('v1/users')

@@ -5,7 +5,7 @@ import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { EventsService, RetrievalEventsService } from '@app/memories';
 import { ApiToken, Auth } from '../common/decorators';
-import { envelope, parsePage } from '../common/pagination';
+import { envelope, LinkBase, parsePage } from '../common/pagination';
 
 function parseDay(raw: unknown, endOfDay: boolean): Date | undefined {
   if (raw === undefined || raw === '') {
@@ -17,6 +17,23 @@ function parseDay(raw: unknown, endOfDay: boolean): Date | undefined {
     throw AppError.error(ErrorCode.BadRequest, `Invalid date: ${text}`);
   }
   return date;
+}
+
+/** `GET /v1/events/` by its query parameters (also the MCP tool's answer). */
+export async function listEvents(
+  events: EventsService,
+  projectId: string,
+  query: Record<string, unknown>,
+  links: LinkBase,
+) {
+  const page = parsePage(query, { pageSize: 50, maxPageSize: 100 });
+  const filter = {
+    eventType: typeof query.event_type === 'string' && query.event_type ? query.event_type.toUpperCase() : undefined,
+    from: parseDay(query.start_date, false),
+    to: parseDay(query.end_date, true),
+  };
+  const { count, results } = await events.list(projectId, filter, page.page, page.pageSize);
+  return envelope(links, page, count, results);
 }
 
 @ApiTags('events')
@@ -41,15 +58,8 @@ export class EventsController {
 
   @Get('v1/events')
   @ApiOperation({ summary: 'Events of the project, newest first' })
-  async listEvents(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
-    const page = parsePage(query, { pageSize: 50, maxPageSize: 100 });
-    const filter = {
-      eventType: typeof query.event_type === 'string' && query.event_type ? query.event_type.toUpperCase() : undefined,
-      from: parseDay(query.start_date, false),
-      to: parseDay(query.end_date, true),
-    };
-    const { count, results } = await this.events.list(auth.projectId, filter, page.page, page.pageSize);
-    return envelope(request, page, count, results);
+  listEvents(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>, @Req() request: FastifyRequest) {
+    return listEvents(this.events, auth.projectId, query, request);
   }
 
   @Get('v1/memories/events')

@@ -17,16 +17,32 @@ import {
 } from '@app/memories';
 import { refuseOverLimits } from '../common/add-limits.interceptor';
 import { ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
-import { envelope, PageRequest, parsePage } from '../common/pagination';
+import { envelope, LinkBase, PageRequest, parsePage } from '../common/pagination';
 import { RequestValidationPipe } from '../common/validation';
 import { v3AddResponse } from './add-memories.controller';
 import { project, v1ListScope, v2Scope, v3Scope } from './retrieval-requests';
 import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
 
-const PAGE = { pageSize: 100, maxPageSize: 200 };
+export const LIST_PAGE = { pageSize: 100, maxPageSize: 200 };
 const MAX_LIMIT = 200;
 
 type QueryParams = Record<string, unknown>;
+
+function listPage(retrieval: RetrievalService, projectId: string, scope: RetrievalScope, page: PageRequest) {
+  return retrieval.list(projectId, scope, { offset: (page.page - 1) * page.pageSize, limit: page.pageSize });
+}
+
+/** The v3 list answer (also the MCP list tool's). */
+export async function v3List(
+  retrieval: RetrievalService,
+  projectId: string,
+  dto: ListMemoriesDto,
+  page: PageRequest,
+  links: LinkBase,
+) {
+  const items = await listPage(retrieval, projectId, v3Scope(dto), page);
+  return envelope(links, page, items.count, items.rows.map((row) => project(mapMemory(row), dto.fields)));
+}
 
 /** The list routes of every API version, newest first. */
 @ApiTags('memories')
@@ -53,14 +69,8 @@ export class ListMemoriesController {
     if (dto.messages !== undefined && dto.filters === undefined) {
       return this.addAlias(auth, request);
     }
-    const page = parsePage({ page: query.page ?? dto.page, page_size: query.page_size ?? dto.page_size }, PAGE);
-    const items = await this.page(auth, v3Scope(dto), page);
-    return envelope(
-      request,
-      page,
-      items.count,
-      items.rows.map((row) => project(mapMemory(row), dto.fields)),
-    );
+    const page = parsePage({ page: query.page ?? dto.page, page_size: query.page_size ?? dto.page_size }, LIST_PAGE);
+    return v3List(this.retrieval, auth.projectId, dto, page, request);
   }
 
   @Post('v2/memories')
@@ -76,7 +86,7 @@ export class ListMemoriesController {
     @Req() request: FastifyRequest,
   ) {
     const paginated = query.page !== undefined && query.page_size !== undefined;
-    const page = parsePage(paginated ? query : { page: dto.page, page_size: dto.page_size }, PAGE);
+    const page = parsePage(paginated ? query : { page: dto.page, page_size: dto.page_size }, LIST_PAGE);
     const items = await this.page(auth, v2Scope(dto), page);
     const results = items.rows.map((row) => project(mapMemory(row), dto.fields));
     if (paginated) {
@@ -93,7 +103,7 @@ export class ListMemoriesController {
   @OnInvalid('error')
   @ApiOperation({ summary: 'Legacy list by query parameters (user_id, agent_id, app_id, run_id, metadata...)' })
   async listV1(@Auth() auth: AuthContext, @Query() query: QueryParams, @Req() request: FastifyRequest) {
-    const limit = query.limit === undefined || query.limit === '' ? PAGE.pageSize : Number(query.limit);
+    const limit = query.limit === undefined || query.limit === '' ? LIST_PAGE.pageSize : Number(query.limit);
     if (!Number.isInteger(limit) || limit < 1) {
       throw AppError.error(ErrorCode.BadRequest, 'limit must be a positive integer');
     }
@@ -102,7 +112,7 @@ export class ListMemoriesController {
     }
     const paginated = query.page !== undefined && query.page_size !== undefined;
     const { fields, ...scope } = v1ListScope(query);
-    const page = paginated ? parsePage(query, PAGE) : { page: 1, pageSize: limit };
+    const page = paginated ? parsePage(query, LIST_PAGE) : { page: 1, pageSize: limit };
     const items = await this.page(auth, scope, page);
     const results = items.rows.map((row) => project(mapMemory(row), fields));
     // The legacy client follows `next` and expects the v1.1 item shape there.
@@ -123,7 +133,7 @@ export class ListMemoriesController {
     if (!ENTITY_TYPES.includes(entityType as EntityType)) {
       throw AppError.error(ErrorCode.BadRequest, 'Invalid entity type');
     }
-    const page = { page: parsePage(query, PAGE).page, pageSize: PAGE.pageSize };
+    const page = { page: parsePage(query, LIST_PAGE).page, pageSize: LIST_PAGE.pageSize };
     const filter = legacyFilter({ [`${entityType}_id`]: entityId })!;
     const items = await this.page(auth, { filter }, page);
     const rows = await this.retrieval.withInputs(auth.projectId, items.rows);
@@ -142,10 +152,7 @@ export class ListMemoriesController {
   }
 
   private page(auth: AuthContext, scope: RetrievalScope, page: PageRequest) {
-    return this.retrieval.list(auth.projectId, scope, {
-      offset: (page.page - 1) * page.pageSize,
-      limit: page.pageSize,
-    });
+    return listPage(this.retrieval, auth.projectId, scope, page);
   }
 
   /** Clients of April 2026 posted adds here: same rules as the v3 add route. */

@@ -13,6 +13,19 @@ import {
 import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
 import { deleteSelectorFromQuery } from './query-params';
 
+/** `DELETE /v1/memories/` by its query parameters (also the MCP tool's answer). */
+export async function deleteMemories(deletion: DeletionService, projectId: string, query: Record<string, unknown>) {
+  const selector = deleteSelectorFromQuery(query);
+  if (!Object.values(selector.scope as Scope).some(Boolean)) {
+    throw AppError.error(
+      ErrorCode.BadRequest,
+      "At least one filter is required: user_id, agent_id, app_id or run_id. Use '*' to match all.",
+    );
+  }
+  const eventId = await deletion.request(projectId, selector);
+  return { message: DELETE_IN_PROGRESS, event_id: eventId };
+}
+
 @ApiTags('memories')
 @ApiToken()
 @OnInvalid('error')
@@ -56,16 +69,8 @@ export class MemoriesController {
   @ApiOperation({
     summary: 'Delete the memories of user_id / agent_id / app_id / run_id (`*` = all) in the background',
   })
-  async deleteMemories(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>) {
-    const selector = deleteSelectorFromQuery(query);
-    if (!Object.values(selector.scope as Scope).some(Boolean)) {
-      throw AppError.error(
-        ErrorCode.BadRequest,
-        "At least one filter is required: user_id, agent_id, app_id or run_id. Use '*' to match all.",
-      );
-    }
-    const eventId = await this.deletion.request(auth.projectId, selector);
-    return { message: DELETE_IN_PROGRESS, event_id: eventId };
+  deleteMemories(@Auth() auth: AuthContext, @Query() query: Record<string, unknown>) {
+    return deleteMemories(this.deletion, auth.projectId, query);
   }
 
   @Post('v1/feedback')

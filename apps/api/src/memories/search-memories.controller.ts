@@ -15,6 +15,22 @@ const instant = (value: number | string | undefined) =>
 
 const withScore = (hit: SearchHit) => ({ ...hit.memory, score: hit.score });
 
+/** The v3 search answer (also the MCP search tool's). */
+export async function v3Search(retrieval: RetrievalService, projectId: string, dto: SearchMemoriesDto) {
+  const { hits } = await retrieval.search(projectId, v3Scope(dto), {
+    query: dto.query,
+    topK: dto.top_k ?? TOP_K,
+    threshold: dto.threshold ?? 0.1,
+    rerank: dto.rerank === true,
+    hybrid: true,
+    referenceDate: instant(dto.reference_date),
+    decay: true,
+  });
+  return {
+    results: hits.map((hit) => project({ ...withScore(hit), score_breakdown: hit.breakdown }, dto.fields)),
+  };
+}
+
 /** Semantic search on every API version and the summary of a filter. */
 @ApiTags('memories')
 @ApiToken()
@@ -32,19 +48,8 @@ export class SearchMemoriesController {
   @RateLimit('search')
   @OnInvalid('error')
   @ApiOperation({ summary: 'Search: semantic similarity fused with full-text rank; filters must scope an entity' })
-  async searchV3(@Auth() auth: AuthContext, @Body() dto: SearchMemoriesDto) {
-    const { hits } = await this.retrieval.search(auth.projectId, v3Scope(dto), {
-      query: dto.query,
-      topK: dto.top_k ?? TOP_K,
-      threshold: dto.threshold ?? 0.1,
-      rerank: dto.rerank === true,
-      hybrid: true,
-      referenceDate: instant(dto.reference_date),
-      decay: true,
-    });
-    return {
-      results: hits.map((hit) => project({ ...withScore(hit), score_breakdown: hit.breakdown }, dto.fields)),
-    };
+  searchV3(@Auth() auth: AuthContext, @Body() dto: SearchMemoriesDto) {
+    return v3Search(this.retrieval, auth.projectId, dto);
   }
 
   @Post('v2/memories/search')
