@@ -26,6 +26,7 @@ import { MEMORY_SERVICE_CONTROLLERS } from './compat/memory-service';
 import { MEMORY_SYSTEM_CONTROLLERS } from './compat/memory-system';
 import { OSS_CONTROLLERS } from './compat/oss';
 import { HealthController } from './health/health.controller';
+import { McpModule } from './mcp/mcp.module';
 import { AddMemoriesController } from './memories/add-memories.controller';
 import { BatchController } from './memories/batch.controller';
 import { EntitiesController } from './memories/entities.controller';
@@ -56,6 +57,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     MemoriesModule,
     WebhooksModule,
     PassportModule,
+    McpModule,
     TerminusModule.forRoot({ errorLogStyle: 'json' }),
     ThrottlerModule.forRootAsync({
       inject: [AppConfig, REDIS],
