@@ -36,6 +36,7 @@ import { ListMemoriesController } from './memories/list-memories.controller';
 import { MemoriesController } from './memories/memories.controller';
 import { SearchMemoriesController } from './memories/search-memories.controller';
 import { UsageController } from './memories/usage.controller';
+import { MetricsController } from './metrics/metrics.controller';
 import { ApiKeysController } from './orgs/api-keys.controller';
 import { OrganizationsController } from './orgs/organizations.controller';
 import { ProjectMembersController } from './orgs/project-members.controller';
@@ -75,6 +76,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   ],
   controllers: [
     HealthController,
+    MetricsController,
     PingController,
     AgentModeController,
     OrganizationsController,

@@ -9,6 +9,7 @@ import { AppConfig, jsonNestsDeeperThan, jsonTooDeep } from '@app/core';
 import { ExceptionsFilter } from './common/exception.filter';
 import { registerIdempotencyHook } from './common/idempotency.interceptor';
 import { rewriteSurfaceUrl } from './compat/surfaces';
+import { isMetricsScrape, registerRequestTelemetry } from './metrics/request-telemetry';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
@@ -25,7 +26,8 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     // The self-hosted servers' surfaces chosen by header or Bearer auth (README, "Coming from another mem0 server").
-    rewriteUrl: (request: IncomingMessage) => rewriteSurfaceUrl(request),
+    rewriteUrl: (request: IncomingMessage) =>
+      isMetricsScrape(request, config) ? (request.url ?? '/') : rewriteSurfaceUrl(request),
     // A path that is not percent-encoded UTF-8, or a parameter over maxParamLength, in the surface's shape.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       frameworkErrors.send(error, request, reply),
@@ -91,6 +93,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
     done();
   });
   registerIdempotencyHook(app);
+  registerRequestTelemetry(app);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);

@@ -1,6 +1,7 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { AppConfig } from '@app/core';
+import { AppConfig, MetricsService } from '@app/core';
 import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider } from './ai.types';
+import { instrumentEmbedder, instrumentLlm } from './instrumented';
 import { defaultTablePath } from './offline/embedder-table';
 import { HashEmbedder } from './offline/hash-embedder';
 import { createOfflineEmbedder, OfflineEmbedderKind } from './offline/offline-embedders';
@@ -46,20 +47,20 @@ function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {
   providers: [
     {
       provide: EMBEDDER,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      inject: [AppConfig, MetricsService],
+      useFactory: (config: AppConfig, metrics: MetricsService) => {
         const embedder = createEmbedder(config);
         logger.log(`embedder: ${embedder.id}`);
-        return embedder;
+        return instrumentEmbedder(embedder, metrics);
       },
     },
     {
       provide: LLM_PROVIDER,
-      inject: [AppConfig, EMBEDDER],
-      useFactory: (config: AppConfig, embedder: Embedder) => {
+      inject: [AppConfig, EMBEDDER, MetricsService],
+      useFactory: (config: AppConfig, embedder: Embedder, metrics: MetricsService) => {
         const llm = createLlm(config, embedder);
         logger.log(`llm: ${llm.name}`);
-        return llm;
+        return instrumentLlm(llm, metrics);
       },
     },
   ],

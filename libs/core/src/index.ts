@@ -4,11 +4,14 @@ export * from './errors/app-error';
 export * from './errors/dependency-errors';
 export * from './idempotency/idempotency.store';
 export * from './logging/logging.module';
+export * from './metrics/metrics.service';
 export * from './prisma/database-health.repository';
 export * from './prisma/prisma.service';
 export * from './redis/redis';
 export * from './redis/redis-health.service';
 export * from './redis/redis.module';
+export * from './tracing/spans';
+export * from './tracing/tracing.service';
 export * from './util/ids';
 export { Prisma, Role } from './prisma/generated/client';
 export type {

@@ -1,12 +1,16 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { JobsOptions, JobState, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   AppConfig,
   closeRedisClient,
   createRedisClient,
+  currentTraceCarrier,
   DependencyUnavailableError,
+  inSpan,
   isRedisUnavailable,
+  TRACE_CARRIER,
   whenReady,
 } from '@app/core';
 import { JOB_BACKOFF } from './job-backoff';
@@ -19,6 +23,9 @@ export interface JobInfo {
   state: JobState | 'unknown';
   failedReason?: string;
 }
+
+export const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+export type QueueDepths = Record<QueueName, Record<(typeof DEPTH_STATES)[number], number>>;
 
 /**
  * Enqueues jobs for the API and the worker. Producers have a connection of their own that fails at
@@ -62,9 +69,26 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
 
   /** Enqueues a job; `jobId` makes a naturally unique job idempotent (BullMQ ignores a duplicate id). */
   async add(item: JobItem, options: Pick<JobsOptions, 'jobId' | 'attempts' | 'backoff' | 'delay'> = {}): Promise<void> {
-    await this.redis(() =>
-      this.queues[JOB_QUEUE[item.name]].add(item.name, item.data, { ...this.defaults, ...options }),
-    );
+    const queue = JOB_QUEUE[item.name];
+    await inSpan(`publish ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'mem0.job': item.name } }, async () => {
+      // The worker continues the request's trace from here (see the processors).
+      const carrier = currentTraceCarrier();
+      const data = carrier ? { ...item.data, [TRACE_CARRIER]: carrier } : item.data;
+      await this.redis(() => this.queues[queue].add(item.name, data, { ...this.defaults, ...options }));
+    });
+  }
+
+  /** Jobs per queue waiting, running, delayed (retries included) and failed. */
+  async depths(): Promise<QueueDepths> {
+    return this.redis(async () => {
+      const entries = await Promise.all(
+        Object.entries(this.queues).map(async ([name, queue]) => {
+          const counts = await queue.getJobCounts(...DEPTH_STATES);
+          return [name, counts] as const;
+        }),
+      );
+      return Object.fromEntries(entries) as QueueDepths;
+    });
   }
 
   async inspect(name: JobName, jobId: string): Promise<JobInfo> {

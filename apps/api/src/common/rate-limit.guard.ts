@@ -1,6 +1,6 @@
 import { ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { ThrottlerGuard, ThrottlerRequest } from '@nestjs/throttler';
-import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, RateLimitClass } from '@app/core';
+import { AppConfig, AppError, ErrorCode, MetricsService, PERMISSION_DENIED, RateLimitClass } from '@app/core';
 import { AuthContext } from '@app/auth';
 import { RATE_LIMIT_CLASS, routeMetadata } from './decorators';
 
@@ -19,6 +19,9 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   @Inject(AppConfig)
   private readonly config: AppConfig;
+
+  @Inject(MetricsService)
+  private readonly metrics: MetricsService;
 
   protected shouldSkip(context: ExecutionContext): Promise<boolean> {
     if (isSignup(context)) {
@@ -50,6 +53,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     reply.header('RateLimit-Policy', `"${name}";q=${limit};w=${Math.round(ttl / 1000)}`);
     reply.header('RateLimit', `"${name}";r=${remaining};t=${resetIn}`);
     if (state.isBlocked) {
+      this.metrics.rateLimited.inc({ class: name });
       const retryAfter = Math.max(1, state.timeToBlockExpire);
       reply.header('Retry-After', retryAfter);
       if (signup) {

@@ -1,7 +1,8 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { SpanKind } from '@opentelemetry/api';
 import { Job } from 'bullmq';
-import { AppConfig, unavailableDependency } from '@app/core';
+import { AppConfig, contextFromCarrier, inSpan, MetricsService, TRACE_CARRIER, unavailableDependency } from '@app/core';
 import { cappedBackoff, jobBackoff, JobItem, JobStatus, QueueName, retryAfter } from '@app/queue';
 import { webhookBackoff } from '@app/webhooks';
 import { JobHandlers } from './job-handlers';
@@ -14,6 +15,7 @@ abstract class DispatchingProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly jobs: JobHandlers,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {
     super();
   }
@@ -24,12 +26,35 @@ abstract class DispatchingProcessor extends WorkerHost implements OnModuleInit {
     this.worker.on('error', (error) => this.logger.debug({ err: error }, 'worker connection error'));
   }
 
-  async process(job: Job): Promise<JobStatus> {
+  /** Each run is a span continuing the enqueuer's trace, and a sample of the job metrics. */
+  process(job: Job): Promise<JobStatus> {
+    const { [TRACE_CARRIER]: carrier, ...data } = job.data as Record<string, unknown>;
+    const labels = { queue: job.queueName, job: job.name };
+    const stop = this.metrics.jobDuration.startTimer(labels);
+    const attributes = { 'mem0.job': job.name, 'mem0.attempt': job.attemptsMade + 1 };
+    return inSpan(
+      `process ${job.queueName}`,
+      { kind: SpanKind.CONSUMER, attributes },
+      () => this.run(job, { name: job.name, data } as JobItem),
+      contextFromCarrier(carrier),
+    ).then(
+      (status) => {
+        stop({ outcome: status });
+        return status;
+      },
+      (error: unknown) => {
+        stop({ outcome: 'failed' });
+        this.metrics.jobFailures.inc(labels);
+        throw error;
+      },
+    );
+  }
+
+  private async run(job: Job, item: JobItem): Promise<JobStatus> {
     const attempt = job.attemptsMade + 1;
     const finalAttempt = attempt >= (job.opts.attempts ?? 1);
     const started = Date.now();
     try {
-      const item = { name: job.name, data: job.data } as JobItem;
       const status = await this.jobs.run(item, finalAttempt, attempt);
       this.logger.log({ job: job.name, id: job.id, status, ms: Date.now() - started }, 'job done');
       return status;

@@ -56,6 +56,11 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     return result.rows;
   }
 
+  /** The pool's connections (open, idle) and the queries waiting for one, for the metrics. */
+  poolStats(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async onModuleDestroy(): Promise<void> {
     await this.$disconnect();
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider, STOP_WORDS, tokenize } from '@app/ai';
-import { Memory } from '@app/core';
+import { Memory, MetricsService } from '@app/core';
 import { extractDateSpan } from '../annotation/dates';
 import { queryEntityKeys } from '../annotation/entities';
 import { mapMemory, MemoryResponse } from '../memory.mapper';
@@ -99,6 +99,7 @@ export class RetrievalService {
     private readonly annotations: AnnotationsRepository,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** One page, newest first, with the total count. */
@@ -136,6 +137,7 @@ export class RetrievalService {
       pool,
       entityKeys: options.hybrid ? queryEntityKeys(options.query) : [],
     });
+    this.metrics.searchPlans.inc({ plan });
     const now = options.referenceDate ?? new Date();
     const when = options.hybrid ? extractDateSpan(options.query, now) : null;
     const terms = options.hybrid ? queryTermCount(options.query) : 0;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AppConfig, Webhook, WebhookDelivery } from '@app/core';
+import { AppConfig, MetricsService, Webhook, WebhookDelivery } from '@app/core';
 import { JobData, JobName, JobRun, JobStatus } from '@app/queue';
 import { AttemptRecord, DeliveriesRepository } from '../repositories/deliveries.repository';
 import { postJson } from './http-sender';
@@ -21,6 +21,9 @@ interface Outcome {
   refused?: boolean;
 }
 
+const statusClass = (outcome: Outcome) =>
+  outcome.refused ? 'refused' : outcome.statusCode === null ? 'network' : `${Math.floor(outcome.statusCode / 100)}xx`;
+
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 1000);
 
 /**
@@ -36,6 +39,7 @@ export class WebhookDeliveryService {
     private readonly deliveries: DeliveriesRepository,
     private readonly guard: UrlGuard,
     private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   async handleDeliver({ projectId, deliveryId }: JobData<JobName.DeliverWebhook>, run: JobRun): Promise<JobStatus> {
@@ -51,6 +55,10 @@ export class WebhookDeliveryService {
     const started = Date.now();
     const outcome = await this.attempt(delivery);
     const verdict = outcome.refused ? 'final' : classifyResponse(outcome.statusCode);
+    this.metrics.webhookAttempts.inc({
+      outcome: verdict === 'success' ? 'success' : 'failure',
+      status_class: statusClass(outcome),
+    });
     const retry = verdict === 'retry' && !run.finalAttempt;
     const delayMs = retry
       ? nextRetryDelay(run.attempt, {
