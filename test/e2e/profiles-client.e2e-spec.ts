@@ -81,7 +81,7 @@ describe('mem0ai profiles against this server', () => {
     expect((await client.getProfileJob(created.jobId)).job.succeeded).toBe(1);
 
     expect(await client.getProfile({ entityId: 'alice' })).toEqual({
-      profile: { full_name: 'Name is Alice Smith', homeCity: 'Lives in Berlin' },
+      profile: { full_name: 'Alice Smith', homeCity: 'Berlin' },
       status: 'succeeded',
       entityType: 'user',
       entityId: 'alice',
@@ -100,7 +100,7 @@ describe('mem0ai profiles against this server', () => {
     const bob = await client.getProfile({ entityId: 'bob' });
     expect(bob).toMatchObject({
       status: 'succeeded',
-      profile: { full_name: 'Name is Bob Brown', homeCity: 'Lives in Leeds' },
+      profile: { full_name: 'Bob Brown', homeCity: 'Leeds' },
     });
   });
 });

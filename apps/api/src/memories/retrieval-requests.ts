@@ -128,10 +128,11 @@ export function v1ListScope(query: Record<string, unknown>): RetrievalScope & { 
   };
 }
 
-/** `fields`: each result keeps only these keys (all keys when absent or empty). */
+/** `fields`: each result keeps only these keys (all keys when absent or empty), and always its `id` to act on. */
 export function project<T extends Record<string, unknown>>(item: T, fields: string[] | undefined): Partial<T> {
   if (!fields?.length) {
     return item;
   }
-  return Object.fromEntries(fields.filter((key) => key in item).map((key) => [key, item[key]])) as Partial<T>;
+  const kept = ['id', ...fields.filter((key) => key !== 'id')];
+  return Object.fromEntries(kept.filter((key) => key in item).map((key) => [key, item[key]])) as Partial<T>;
 }

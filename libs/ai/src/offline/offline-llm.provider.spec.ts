@@ -174,15 +174,21 @@ describe('OfflineLlmProvider', () => {
       expect(names.length).toBeLessThanOrEqual(2);
     });
 
-    it('falls back to misc, or to the best category of a catalog without one', async () => {
+    it('falls back to misc, or to no category in a catalog without one', async () => {
       expect(await categorize('Owns an electric scooter')).toEqual(['misc']);
       const catalog = [
         { name: 'devops', description: 'Infrastructure, deployments, CI/CD and cloud' },
         { name: 'cooking', description: 'Recipes and meals' },
       ];
-      expect(await categorize('Enjoys the sunset', catalog)).toHaveLength(1);
+      expect(await categorize('Enjoys the sunset', catalog)).toEqual([]);
       expect(await categorize('Deploys with Kubernetes on weekends', catalog)).toEqual(['devops']);
       expect(await categorize('Makes fresh pasta every Sunday', catalog)).toEqual(['cooking']);
+      const trips = [
+        { name: 'travel', description: 'Trips, flights, hotels and places to visit' },
+        { name: 'finance', description: 'Money, budgets and investments' },
+      ];
+      expect(await categorize('My cat is named Miso.', trips)).toEqual([]);
+      expect(await categorize('Flying to Lisbon in May', trips)).toEqual(['travel']);
     });
 
     it('works with custom catalogs and only answers their names', async () => {

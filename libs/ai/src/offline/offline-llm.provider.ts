@@ -157,8 +157,9 @@ export class OfflineLlmProvider implements LlmProvider {
         c.score >= CATEGORY_THRESHOLD && i < 2 && (i === 0 || c.score >= scored[0].score * SECOND_CATEGORY_RATIO),
     );
     if (chosen.length > 0) return chosen.map((c) => c.name);
+    // A memory like none of the categories is filed under the catalog's catch-all, or under nothing.
     const misc = categories.find((c) => isMisc(c.name));
-    return [misc ? misc.name : (scored[0]?.name ?? categories[0].name)];
+    return misc ? [misc.name] : [];
   }
 
   /** No reranker offline: the search keeps its vector order. */

@@ -43,16 +43,16 @@ describe('offline schema filling (fillSchema)', () => {
   it('fills a Pydantic-style schema from the relevant memories only, valid against the schema', async () => {
     const result = await provider.fillSchema({ schema: profile, memories });
     expect(result).toEqual({
-      full_name: 'Name is John Doe',
+      full_name: 'John Doe',
       // "Lives in Berlin" is newer than "Lives in Paris": the latest state wins.
-      city: 'Lives in Berlin',
+      city: 'Berlin',
       age: 34,
       email: 'john@example.com',
-      hobbies: ['Loves hiking on weekends'],
+      hobbies: ['hiking'],
       is_vegetarian: true,
-      // "role" and "company" are both work words: the one memory about work fills both.
-      job: { company: 'Works as a software engineer at Acme', role: 'Works as a software engineer at Acme' },
-      pets: [{ name: 'Has a dog named Rex' }],
+      // "role" and "company" are both work words: the one memory about work fills each with its part.
+      job: { company: 'Acme', role: 'software engineer' },
+      pets: [{ name: 'Rex' }],
       salary: null,
       favourite_color: '',
     });
@@ -121,7 +121,7 @@ describe('offline schema filling (fillSchema)', () => {
     expect(result.kind).toBe('profile');
     expect(result.diet).toBe('vegetarian');
     expect(result.languages).toEqual(['French', 'German']);
-    expect(result.sports).toEqual(['Plays football', 'Plays tennis on Sundays']);
+    expect(result.sports).toEqual(['football', 'tennis']);
   });
 
   it('follows $ref chains and allOf wrappers without looping on recursive schemas', async () => {
@@ -136,6 +136,37 @@ describe('offline schema filling (fillSchema)', () => {
       },
     };
     const result = await provider.fillSchema({ schema, memories: ['Name is Ada'] });
-    expect(result.person).toMatchObject({ name: 'Name is Ada' });
+    expect(result.person).toMatchObject({ name: 'Ada' });
+  });
+
+  it('reads values, not sentences, and fills arrays from memories that name the field another way', async () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        favourite_city: { type: ['string', 'null'] },
+        allergies: { type: 'array', items: { type: 'string' } },
+        languages: { type: 'array', items: { type: 'string' } },
+        employer: { type: ['string', 'null'] },
+        summary: { type: ['string', 'null'], description: 'What the user does at work' },
+      },
+    };
+    const result = await provider.fillSchema({
+      schema,
+      memories: [
+        'My favourite city is Lisbon.',
+        'Is allergic to peanuts and shellfish',
+        'My cat is named Miso.',
+        'Speaks French, German and Italian',
+        'Works as a nurse at St Mary Hospital',
+      ],
+    });
+    expect(result).toEqual({
+      favourite_city: 'Lisbon',
+      allergies: ['peanuts', 'shellfish'],
+      languages: ['French', 'German', 'Italian'],
+      employer: 'St Mary Hospital',
+      // Prose fields keep the memory as it is.
+      summary: 'Works as a nurse at St Mary Hospital',
+    });
   });
 });

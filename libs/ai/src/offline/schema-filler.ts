@@ -1,5 +1,6 @@
 import { Embedder } from '../ai.types';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
+import { extractValue, extractValues, propertyStems, relatedStems } from './value-extractor';
 
 type Schema = Record<string, unknown>;
 
@@ -49,8 +50,11 @@ export function embedderRelevance(embedder: Embedder): Relevance {
     const described = await describe(memories);
     const stems = [...wanted.stems];
     return described.map((memory) => {
+      const own = [...memory.stems];
       const matched = stems.reduce(
-        (sum, s) => sum + (memory.stems.has(s) ? 1 : conceptsOf(s).some((c) => memory.concepts.has(c)) ? 0.5 : 0),
+        (sum, s) =>
+          sum +
+          (own.some((word) => relatedStems(word, s)) ? 1 : conceptsOf(s).some((c) => memory.concepts.has(c)) ? 0.5 : 0),
         0,
       );
       const overlap = stems.length ? matched / stems.length : 0;
@@ -61,7 +65,8 @@ export function embedderRelevance(embedder: Embedder): Relevance {
 
 /**
  * Deterministic, extractive schema filling: every property is matched against the memories by its
- * name, title and description. Strings take the best memory's text, string arrays the top few,
+ * name, title and description. Strings take the value the best memory gives (value-extractor.ts),
+ * string arrays the values of the top few,
  * numbers and booleans only what a relevant memory states, objects recurse, arrays of objects get one
  * item per relevant memory; nothing relevant gives null (or an empty value where null is not allowed).
  */
@@ -179,7 +184,8 @@ class SchemaFiller {
         }
       }
     } else {
-      values = [...new Set(ranked.map((index) => context.memories[index]))];
+      const property = this.propertyWords(schema, context);
+      values = [...new Set(ranked.flatMap((index) => extractValues(context.memories[index], property)))];
     }
     values = values.slice(0, max);
     return values.length > 0 ? values : undefined;
@@ -194,7 +200,8 @@ class SchemaFiller {
       text = order.map((index) => format.exec(context.memories[index])?.[0]).find((match) => match !== undefined);
     } else {
       const index = await this.newestOfBest(schema, context);
-      text = index === undefined ? undefined : context.memories[index];
+      text =
+        index === undefined ? undefined : extractValue(context.memories[index], this.propertyWords(schema, context));
     }
     const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
     return text !== undefined && maxLength !== undefined ? text.slice(0, maxLength) : text;
@@ -263,6 +270,10 @@ class SchemaFiller {
     const scored = await this.scored(schema, context);
     if (scored.length === 0) return undefined;
     return Math.min(...scored.filter(({ score }) => score >= TIE_RATIO * scored[0].score).map(({ index }) => index));
+  }
+
+  private propertyWords(schema: Schema, context: Context): string[] {
+    return propertyStems((context.path.at(-1) ?? '').replace(/[_-]+/g, ' '), schema.title);
   }
 
   private query(schema: Schema, context: Context): string {

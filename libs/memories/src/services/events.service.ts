@@ -7,7 +7,7 @@ export function mapEvent(row: Event) {
     id: row.id,
     event_type: row.eventType,
     status: row.status,
-    payload: row.payload,
+    payload: snakeKeys(row.payload),
     metadata: row.metadata,
     results: row.results ?? [],
     created_at: formatTimestamp(row.createdAt),
@@ -18,6 +18,28 @@ export function mapEvent(row: Event) {
     graph_status: null,
     error: row.error,
   };
+}
+
+/** What the caller's own data holds is left as sent: metadata keys and message objects. */
+const VERBATIM = new Set(['metadata', 'messages']);
+
+/**
+ * An event's payload is the request as the pipeline runs it (camelCase, as written by every version of
+ * this server); clients read the platform's snake_case (`scope.user_id`, `expiration_date`).
+ */
+export function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(snakeKeys);
+  }
+  if (value === null || typeof value !== 'object') {
+    return value;
+  }
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => {
+      const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+      return [snake, VERBATIM.has(snake) ? inner : snakeKeys(inner)];
+    }),
+  );
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, ErrorCode, isUuid, Prisma, Project, Role } from '@app/core';
 import { ProjectMemberDto } from '../dto/member.dto';
 import { CreateProjectDto, mapProject, toProjectUpdate, UpdateProjectDto } from '../dto/project.dto';
-import { MemberChange } from '../repositories/organizations.repository';
+import { MemberChange, OrganizationsRepository } from '../repositories/organizations.repository';
 import { ProjectAccess, ProjectsRepository } from '../repositories/projects.repository';
 import { UsersRepository } from '../repositories/users.repository';
 import { Actor } from './actor';
@@ -16,6 +16,7 @@ const CANNOT_MANAGE_MEMBERS = 'Unauthorized to modify project members.';
 export class ProjectsService {
   constructor(
     private readonly organizations: OrganizationsService,
+    private readonly orgMembers: OrganizationsRepository,
     private readonly projects: ProjectsRepository,
     private readonly users: UsersRepository,
   ) {}
@@ -74,9 +75,9 @@ export class ProjectsService {
     if (!user) {
       throw AppError.message(ErrorCode.NotFound, 'User not found.');
     }
-    const orgRole = await this.organizations.requireRole({ userId: user.id }, orgId).catch(() => null);
-    if (!orgRole) {
-      throw AppError.message(ErrorCode.BadRequest, 'User is not a member of this organization.');
+    // The platform's clients have no call to add an org member first: joining a project joins its org as READER.
+    if (!(await this.orgMembers.roleOf(orgId, user.id))) {
+      checkChange(await this.orgMembers.upsertMember(orgId, user.id, Role.READER));
     }
     checkChange(await this.projects.upsertMember(projectId, user.id, dto.role ?? Role.READER));
     return { message: 'User added to the project successfully.' };
