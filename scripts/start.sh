@@ -4,4 +4,5 @@
 source "$(dirname "$0")/lib/prepare.sh"
 run_migrations
 build_if_stale
+build_dashboard_if_stale
 exec node scripts/launch.mjs

@@ -10,8 +10,10 @@ export NODE_ENV=test
 
 step "type-checking"
 tsc --noEmit -p tsconfig.json
+tsc --noEmit -p dashboard/tsconfig.json
 # The launcher and outage tests run the built processes, as `npm start` does.
 build_if_stale
+build_dashboard_if_stale
 
 step "running tests"
 jest --runInBand "$@"

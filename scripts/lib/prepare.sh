@@ -46,3 +46,11 @@ build_if_stale() {
     touch dist/.build-stamp
   fi
 }
+
+# The admin dashboard (dashboard/, React + Vite) that the API serves at /dashboard.
+build_dashboard_if_stale() {
+  if [ ! -f dist/dashboard/index.html ] || [ -n "$(find dashboard package-lock.json -newer dist/dashboard/index.html -type f -print -quit)" ]; then
+    step "building the dashboard"
+    vite build --config dashboard/vite.config.mts --logLevel warn
+  fi
+}

@@ -10,6 +10,7 @@ import { ExceptionsFilter } from './common/exception.filter';
 import { registerIdempotencyHook } from './common/idempotency.interceptor';
 import { rewriteSurfaceUrl } from './compat/surfaces';
 import { isMetricsScrape, registerRequestTelemetry } from './metrics/request-telemetry';
+import { registerDashboard } from './dashboard/dashboard';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
@@ -94,6 +95,7 @@ export function configureApp(app: NestFastifyApplication): OpenAPIObject {
   });
   registerIdempotencyHook(app);
   registerRequestTelemetry(app);
+  registerDashboard(fastify);
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   const document = buildOpenApiDocument(app);
