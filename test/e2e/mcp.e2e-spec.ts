@@ -133,8 +133,14 @@ describe('MCP endpoint /mcp', () => {
     expect(new URL(listed.next).searchParams.get('page')).toBe('2');
 
     const updated = await ok(client, 'update_memory', { memory_id: id, text: 'Prefers Rust for new projects' });
-    expect(updated).toMatchObject({ id, memory: 'Prefers Rust for new projects', message: 'Memory updated successfully!' });
-    expect(await ok(client, 'get_memory', { memory_id: id })).toMatchObject({ memory: 'Prefers Rust for new projects' });
+    expect(updated).toMatchObject({
+      id,
+      memory: 'Prefers Rust for new projects',
+      message: 'Memory updated successfully!',
+    });
+    expect(await ok(client, 'get_memory', { memory_id: id })).toMatchObject({
+      memory: 'Prefers Rust for new projects',
+    });
 
     expect(await ok(client, 'delete_memory', { memory_id: id })).toEqual({ message: 'Memory deleted successfully!' });
     expect(await call(client, 'get_memory', { memory_id: id })).toEqual({
@@ -212,7 +218,9 @@ describe('MCP endpoint /mcp', () => {
     const id = added.results[0].id as string;
     const client = await as(reader);
     expect(await ok(client, 'get_memory', { memory_id: id })).toMatchObject({ memory: 'Likes jazz' });
-    expect((await ok(client, 'search_memories', { query: 'jazz', filters: { user_id: 'frank' } })).results).toHaveLength(1);
+    expect(
+      (await ok(client, 'search_memories', { query: 'jazz', filters: { user_id: 'frank' } })).results,
+    ).toHaveLength(1);
     const refused = { status: 403, error: { detail: 'You do not have permission to perform this action.' } };
     for (const [name, args] of [
       ['add_memory', { text: 'Likes rock', user_id: 'frank', infer: false }],
@@ -236,7 +244,9 @@ describe('MCP endpoint /mcp', () => {
     expect(await call(client, 'get_memory', { memory_id: id })).toEqual(notFound);
     expect(await call(client, 'update_memory', { memory_id: id, text: 'Owns a dog' })).toEqual(notFound);
     expect(await call(client, 'delete_memory', { memory_id: id })).toEqual(notFound);
-    expect(await ok(client, 'search_memories', { query: 'cat', filters: { user_id: 'gina' } })).toEqual({ results: [] });
+    expect(await ok(client, 'search_memories', { query: 'cat', filters: { user_id: 'gina' } })).toEqual({
+      results: [],
+    });
     expect(await t.prisma.memory.findFirst({ where: { id } })).toMatchObject({ memory: 'Owns a cat' });
   });
 
@@ -254,9 +264,9 @@ describe('MCP endpoint /mcp', () => {
       isError: true,
       body: { status: 400, error: { error: expect.any(String) } },
     });
-    expect(await call(client, 'add_memory', { text: 'x', messages: [{ role: 'robot', content: 'beep' }] })).toMatchObject(
-      { isError: true, body: { status: 400, error: { error: '400 Bad Request' } } },
-    );
+    expect(
+      await call(client, 'add_memory', { text: 'x', messages: [{ role: 'robot', content: 'beep' }] }),
+    ).toMatchObject({ isError: true, body: { status: 400, error: { error: '400 Bad Request' } } });
     expect(await call(client, 'get_event_status', { event_id: 'missing' })).toMatchObject({
       isError: true,
       body: { status: 404 },
@@ -269,7 +279,8 @@ describe('MCP endpoint /mcp', () => {
   });
 
   it('authenticates with Bearer and X-API-Key too; no key or a wrong one is a 401', async () => {
-    for (const headers of [{ Authorization: `Bearer ${owner.key}` }, { 'X-API-Key': owner.key }]) {
+    const schemes: Record<string, string>[] = [{ Authorization: `Bearer ${owner.key}` }, { 'X-API-Key': owner.key }];
+    for (const headers of schemes) {
       const client = await connect(headers);
       expect((await client.listTools()).tools).toHaveLength(TOOL_NAMES.length);
     }

@@ -130,4 +130,3 @@ export type ToolName = keyof typeof TOOLS;
 
 type Shape<T extends ToolName> = (typeof TOOLS)[T]['inputSchema'];
 export type ToolArgs<T extends ToolName> = z.infer<z.ZodObject<Shape<T>>>;
-

@@ -41,7 +41,12 @@ export async function v3List(
   links: LinkBase,
 ) {
   const items = await listPage(retrieval, projectId, v3Scope(dto), page);
-  return envelope(links, page, items.count, items.rows.map((row) => project(mapMemory(row), dto.fields)));
+  return envelope(
+    links,
+    page,
+    items.count,
+    items.rows.map((row) => project(mapMemory(row), dto.fields)),
+  );
 }
 
 /** The list routes of every API version, newest first. */
