@@ -4,8 +4,9 @@ module.exports = {
   testEnvironment: 'node',
   testRegex: '.*\\.(spec|medium-spec|e2e-spec)\\.ts$',
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-  // content-disposition (via @fastify/static) ships ESM only; jest's CommonJS runtime needs it transpiled.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  // content-disposition (via @fastify/static) ships ESM only; jest's CommonJS runtime needs it transpiled,
+  // as it does the OpenTelemetry modules that load `http` and the host's machine id by dynamic import().
+  transformIgnorePatterns: ['/node_modules/(?!(content-disposition|@opentelemetry/(otlp-exporter-base|resources))/)'],
   transform: {
     '^.+\\.(ts|js)$': [
       '@swc/jest',
