@@ -306,5 +306,16 @@ describe('MCP endpoint /mcp', () => {
     await request(t.http).delete('/mcp').set(rest(owner)).expect(405, notAllowed);
     const empty = await request(t.http).post('/mcp').set(rest(owner)).set(accept).type('json').send('').expect(400);
     expect(empty.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32700 } });
+    const noAccept = await request(t.http).post('/mcp').set(rest(owner)).send(INITIALIZE).expect(406);
+    expect(noAccept.body).toMatchObject({ jsonrpc: '2.0', error: { code: -32000 } });
+    const call = { jsonrpc: '2.0', id: 2, method: 'tools/call' };
+    const params = { name: 'add_memory', arguments: { text: 'a\u0000b', user_id: 'nul', infer: false } };
+    const unstorable = await request(t.http)
+      .post('/mcp')
+      .set(rest(owner))
+      .set(accept)
+      .send({ ...call, params });
+    expect(unstorable.status).toBe(400);
+    expect(await t.prisma.memory.count({ where: { projectId: owner.projectId, userId: 'nul' } })).toBe(0);
   });
 });
