@@ -139,4 +139,37 @@ export function Json({ value }: { value: unknown }) {
   return <pre className="json">{JSON.stringify(value, null, 2)}</pre>;
 }
 
+/** A table with its header row; an empty header (`''`) leaves room for a column of buttons. */
+export function Table({
+  className,
+  headers,
+  children,
+}: {
+  className?: string;
+  headers: (string | false)[];
+  children: ReactNode;
+}) {
+  return (
+    <table className={`table ${className ?? ''}`}>
+      <thead>
+        <tr>{headers.map((header, index) => (header === false ? null : <th key={index}>{header}</th>))}</tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+export function StatCards({ stats }: { stats: [string, number][] }) {
+  return (
+    <div className="cards">
+      {stats.map(([label, count]) => (
+        <div className="card stat" key={label}>
+          <span className="stat-value">{count}</span>
+          <span className="muted">{label}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
 export const confirmed = (question: string) => window.confirm(question);

@@ -125,6 +125,22 @@ describe('dashboard in a browser', () => {
     expect(JSON.parse(first.body).event_details.data).toEqual({ memory: 'Loves hiking in the Alps every summer.' });
     await shot(page, 'webhooks');
 
+    await nav(page, 'Settings');
+    await page.fill('textarea[name="custom_instructions"]', 'Remember outdoor hobbies.');
+    await page.fill('textarea[name="custom_categories"]', 'hobbies: Things done for fun');
+    await page.check('input[name="decay"]');
+    await page.click('button:has-text("Save settings")');
+    await page.waitForSelector('text=Saved.');
+    const project = await request(t.http)
+      .get(`/api/v1/orgs/organizations/${owner.orgId}/projects/${owner.projectId}/`)
+      .set('Authorization', `Token ${owner.key}`)
+      .expect(200);
+    expect(project.body).toMatchObject({
+      custom_instructions: 'Remember outdoor hobbies.',
+      custom_categories: [{ hobbies: 'Things done for fun' }],
+      decay: true,
+    });
+
     for (const [label, name] of [
       ['Usage', 'usage'],
       ['Entities', 'entities'],

@@ -11,6 +11,7 @@ import {
   useCanWrite,
   useLoad,
   useSession,
+  Table,
 } from '../ui';
 
 interface ApiKey {
@@ -84,45 +85,32 @@ export function ApiKeysPage() {
       <ErrorNote error={action.error} />
       <Status loaded={loaded}>
         {(keys) => (
-          <table className="table keys">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Key</th>
-                <th>User</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>Status</th>
-                {canWrite && <th />}
+          <Table className="keys" headers={['Name', 'Key', 'User', 'Created', 'Last used', 'Status', canWrite && '']}>
+            {keys.map((key) => (
+              <tr key={key.id} className={key.revoked_at ? 'revoked' : undefined}>
+                <td>{key.name}</td>
+                <td className="mono">{key.prefix}…</td>
+                <td>{key.user_email}</td>
+                <td className="nowrap">{formatTime(key.created_at)}</td>
+                <td className="nowrap">{formatTime(key.last_used_at)}</td>
+                <td>{key.revoked_at ? `revoked ${formatTime(key.revoked_at)}` : 'active'}</td>
+                {canWrite && (
+                  <td>
+                    {!key.revoked_at && (
+                      <button
+                        type="button"
+                        className="small danger"
+                        onClick={() => revoke(key)}
+                        aria-label={`revoke ${key.name}`}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
-            </thead>
-            <tbody>
-              {keys.map((key) => (
-                <tr key={key.id} className={key.revoked_at ? 'revoked' : undefined}>
-                  <td>{key.name}</td>
-                  <td className="mono">{key.prefix}…</td>
-                  <td>{key.user_email}</td>
-                  <td className="nowrap">{formatTime(key.created_at)}</td>
-                  <td className="nowrap">{formatTime(key.last_used_at)}</td>
-                  <td>{key.revoked_at ? `revoked ${formatTime(key.revoked_at)}` : 'active'}</td>
-                  {canWrite && (
-                    <td>
-                      {!key.revoked_at && (
-                        <button
-                          type="button"
-                          className="small danger"
-                          onClick={() => revoke(key)}
-                          aria-label={`revoke ${key.name}`}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </Status>
     </Page>

@@ -1,6 +1,18 @@
 import { useState } from 'react';
 import { api, Paged } from '../api';
-import { confirmed, ErrorNote, formatTime, Page, Pager, Status, useAction, useCanWrite, useLoad } from '../ui';
+import {
+  confirmed,
+  ErrorNote,
+  formatTime,
+  Page,
+  Pager,
+  Status,
+  useAction,
+  useCanWrite,
+  useLoad,
+  Table,
+  StatCards,
+} from '../ui';
 
 interface Entity {
   id: string;
@@ -40,56 +52,38 @@ export function EntitiesPage() {
       <Status loaded={loaded}>
         {(data) => (
           <>
-            <div className="cards">
-              {(
-                [
-                  ['Users', data.total_users],
-                  ['Agents', data.total_agents],
-                  ['Apps', data.total_apps],
-                  ['Runs', data.total_runs],
-                ] as const
-              ).map(([label, count]) => (
-                <div className="card stat" key={label}>
-                  <span className="stat-value">{count}</span>
-                  <span className="muted">{label}</span>
-                </div>
-              ))}
-            </div>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Type</th>
-                  <th>Name</th>
-                  <th>Memories</th>
-                  <th>Since</th>
-                  {canWrite && <th />}
-                </tr>
-              </thead>
-              <tbody>
-                {data.results.map((entity) => (
-                  <tr key={`${entity.type}:${entity.id}`}>
+            <StatCards
+              stats={[
+                ['Users', data.total_users],
+                ['Agents', data.total_agents],
+                ['Apps', data.total_apps],
+                ['Runs', data.total_runs],
+              ]}
+            />
+            <Table headers={['Type', 'Name', 'Memories', 'Since', canWrite && '']}>
+              {data.results.map((entity) => (
+                <tr key={`${entity.type}:${entity.id}`}>
+                  <td>
+                    <span className="tag">{entity.type}</span>
+                  </td>
+                  <td>{entity.name}</td>
+                  <td>{entity.total_memories}</td>
+                  <td className="nowrap">{formatTime(entity.created_at)}</td>
+                  {canWrite && (
                     <td>
-                      <span className="tag">{entity.type}</span>
+                      <button
+                        type="button"
+                        className="danger small"
+                        disabled={action.busy}
+                        onClick={() => remove(entity)}
+                      >
+                        Delete
+                      </button>
                     </td>
-                    <td>{entity.name}</td>
-                    <td>{entity.total_memories}</td>
-                    <td className="nowrap">{formatTime(entity.created_at)}</td>
-                    {canWrite && (
-                      <td>
-                        <button
-                          type="button"
-                          className="danger small"
-                          disabled={action.busy}
-                          onClick={() => remove(entity)}
-                        >
-                          Delete
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  )}
+                </tr>
+              ))}
+            </Table>
             <Pager page={page} count={data.count} pageSize={PAGE_SIZE} onPage={setPage} />
           </>
         )}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, Paged } from '../api';
-import { formatTime, Json, Page, Pager, Status, useLoad } from '../ui';
+import { formatTime, Json, Page, Pager, Status, useLoad, Table } from '../ui';
 
 interface Event {
   id: string;
@@ -82,30 +82,19 @@ export function EventsPage() {
       <Status loaded={loaded}>
         {(data) => (
           <>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Type</th>
-                  <th>Status</th>
-                  <th>Latency</th>
-                  <th>Id</th>
+            <Table headers={['When', 'Type', 'Status', 'Latency', 'Id']}>
+              {data.results.map((event) => (
+                <tr key={event.id} className="clickable" onClick={() => setOpen(event.id)}>
+                  <td className="nowrap">{formatTime(event.created_at)}</td>
+                  <td>{event.event_type}</td>
+                  <td>
+                    <span className={`tag status-${event.status.toLowerCase()}`}>{event.status}</span>
+                  </td>
+                  <td>{typeof event.latency === 'number' ? `${Math.round(event.latency)} ms` : '—'}</td>
+                  <td className="muted mono">{event.id}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.results.map((event) => (
-                  <tr key={event.id} className="clickable" onClick={() => setOpen(event.id)}>
-                    <td className="nowrap">{formatTime(event.created_at)}</td>
-                    <td>{event.event_type}</td>
-                    <td>
-                      <span className={`tag status-${event.status.toLowerCase()}`}>{event.status}</span>
-                    </td>
-                    <td>{typeof event.latency === 'number' ? `${Math.round(event.latency)} ms` : '—'}</td>
-                    <td className="muted mono">{event.id}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
             <Pager page={page} count={data.count} pageSize={PAGE_SIZE} onPage={setPage} />
           </>
         )}

@@ -1,6 +1,6 @@
 import { FormEvent, useState } from 'react';
 import { api, orgPath, projectPath } from '../api';
-import { confirmed, ErrorNote, Field, Page, Status, useAction, useCanWrite, useLoad, useSession } from '../ui';
+import { confirmed, ErrorNote, Field, Page, Status, useAction, useCanWrite, useLoad, useSession, Table } from '../ui';
 
 interface Member {
   user_id?: string;
@@ -42,48 +42,37 @@ function MembersTable({ title, path, canWrite }: { title: string; path: string; 
       <ErrorNote error={action.error} />
       <Status loaded={loaded}>
         {(members) => (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Email</th>
-                <th>Role</th>
-                {canWrite && <th />}
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <tr key={member.email}>
-                  <td>{member.email}</td>
-                  <td>
-                    {canWrite ? (
-                      <select
-                        aria-label={`role of ${member.email}`}
-                        value={member.role}
-                        onChange={(event) => change('PUT', { email: member.email, role: event.target.value })}
-                      >
-                        <RoleOptions />
-                      </select>
-                    ) : (
-                      member.role
-                    )}
-                  </td>
-                  {canWrite && (
-                    <td>
-                      <button
-                        type="button"
-                        className="small danger"
-                        onClick={() =>
-                          confirmed(`Remove ${member.email}?`) && change('DELETE', { email: member.email })
-                        }
-                      >
-                        Remove
-                      </button>
-                    </td>
+          <Table headers={['Email', 'Role', canWrite && '']}>
+            {members.map((member) => (
+              <tr key={member.email}>
+                <td>{member.email}</td>
+                <td>
+                  {canWrite ? (
+                    <select
+                      aria-label={`role of ${member.email}`}
+                      value={member.role}
+                      onChange={(event) => change('PUT', { email: member.email, role: event.target.value })}
+                    >
+                      <RoleOptions />
+                    </select>
+                  ) : (
+                    member.role
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                </td>
+                {canWrite && (
+                  <td>
+                    <button
+                      type="button"
+                      className="small danger"
+                      onClick={() => confirmed(`Remove ${member.email}?`) && change('DELETE', { email: member.email })}
+                    >
+                      Remove
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </Table>
         )}
       </Status>
       {canWrite && (

@@ -1,7 +1,19 @@
 import { FormEvent, useState } from 'react';
 import { api, Memory, Paged } from '../api';
 import { Link } from '../router';
-import { confirmed, ErrorNote, Field, formatTime, Page, Pager, Status, useAction, useCanWrite, useLoad } from '../ui';
+import {
+  confirmed,
+  ErrorNote,
+  Field,
+  formatTime,
+  Page,
+  Pager,
+  Status,
+  useAction,
+  useCanWrite,
+  useLoad,
+  Table,
+} from '../ui';
 import { buildFilters, EMPTY_FILTERS, FilterBuilder, FilterForm } from './FilterBuilder';
 
 const PAGE_SIZE = 25;
@@ -122,54 +134,43 @@ export function MemoriesPage() {
       <Status loaded={loaded}>
         {(data) => (
           <>
-            <table className="table memories">
-              <thead>
-                <tr>
-                  {canWrite && <th />}
-                  <th>Memory</th>
-                  <th>Entity</th>
-                  <th>Categories</th>
-                  <th>Created</th>
+            <Table className="memories" headers={[canWrite && '', 'Memory', 'Entity', 'Categories', 'Created']}>
+              {data.results.map((memory) => (
+                <tr key={memory.id}>
+                  {canWrite && (
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`select ${memory.memory}`}
+                        checked={selected.has(memory.id)}
+                        onChange={() => toggle(memory.id)}
+                      />
+                    </td>
+                  )}
+                  <td>
+                    <Link to={`/memories/${encodeURIComponent(memory.id)}`}>{memory.memory}</Link>
+                  </td>
+                  <td className="muted">
+                    {[
+                      memory.user_id && `user ${memory.user_id}`,
+                      memory.agent_id && `agent ${memory.agent_id}`,
+                      memory.app_id && `app ${memory.app_id}`,
+                      memory.run_id && `run ${memory.run_id}`,
+                    ]
+                      .filter(Boolean)
+                      .join(', ')}
+                  </td>
+                  <td>
+                    {(memory.categories ?? []).map((category) => (
+                      <span key={category} className="tag">
+                        {category}
+                      </span>
+                    ))}
+                  </td>
+                  <td className="nowrap">{formatTime(memory.created_at)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {data.results.map((memory) => (
-                  <tr key={memory.id}>
-                    {canWrite && (
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={`select ${memory.memory}`}
-                          checked={selected.has(memory.id)}
-                          onChange={() => toggle(memory.id)}
-                        />
-                      </td>
-                    )}
-                    <td>
-                      <Link to={`/memories/${encodeURIComponent(memory.id)}`}>{memory.memory}</Link>
-                    </td>
-                    <td className="muted">
-                      {[
-                        memory.user_id && `user ${memory.user_id}`,
-                        memory.agent_id && `agent ${memory.agent_id}`,
-                        memory.app_id && `app ${memory.app_id}`,
-                        memory.run_id && `run ${memory.run_id}`,
-                      ]
-                        .filter(Boolean)
-                        .join(', ')}
-                    </td>
-                    <td>
-                      {(memory.categories ?? []).map((category) => (
-                        <span key={category} className="tag">
-                          {category}
-                        </span>
-                      ))}
-                    </td>
-                    <td className="nowrap">{formatTime(memory.created_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
             {data.results.length === 0 && <p className="muted">No memories match.</p>}
             <Pager page={page} count={data.count} pageSize={PAGE_SIZE} onPage={setPage} />
           </>

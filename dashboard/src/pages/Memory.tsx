@@ -1,7 +1,19 @@
 import { Fragment, useState } from 'react';
 import { api, Memory } from '../api';
 import { Link, navigate } from '../router';
-import { confirmed, ErrorNote, Field, formatTime, Json, Page, Status, useAction, useCanWrite, useLoad } from '../ui';
+import {
+  confirmed,
+  ErrorNote,
+  Field,
+  formatTime,
+  Json,
+  Page,
+  Status,
+  useAction,
+  useCanWrite,
+  useLoad,
+  Table,
+} from '../ui';
 
 interface HistoryEntry {
   id: string;
@@ -96,28 +108,18 @@ export function MemoryPage({ id }: { id: string }) {
       <h2>History</h2>
       <Status loaded={history}>
         {(entries) => (
-          <table className="table history">
-            <thead>
-              <tr>
-                <th>When</th>
-                <th>Event</th>
-                <th>Before</th>
-                <th>After</th>
+          <Table className="history" headers={['When', 'Event', 'Before', 'After']}>
+            {entries.map((entry) => (
+              <tr key={entry.id}>
+                <td className="nowrap">{formatTime(entry.created_at)}</td>
+                <td>
+                  <span className={`tag event-${entry.event.toLowerCase()}`}>{entry.event}</span>
+                </td>
+                <td className="muted">{entry.old_memory ?? '—'}</td>
+                <td>{entry.new_memory ?? '—'}</td>
               </tr>
-            </thead>
-            <tbody>
-              {entries.map((entry) => (
-                <tr key={entry.id}>
-                  <td className="nowrap">{formatTime(entry.created_at)}</td>
-                  <td>
-                    <span className={`tag event-${entry.event.toLowerCase()}`}>{entry.event}</span>
-                  </td>
-                  <td className="muted">{entry.old_memory ?? '—'}</td>
-                  <td>{entry.new_memory ?? '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </Status>
     </Page>

@@ -1,7 +1,7 @@
 import { FormEvent, useState } from 'react';
 import { api, Memory } from '../api';
 import { Link } from '../router';
-import { ErrorNote, Field, Page, useAction } from '../ui';
+import { ErrorNote, Field, Page, useAction, Table } from '../ui';
 import { buildFilters, EMPTY_FILTERS, FilterBuilder, FilterForm } from './FilterBuilder';
 
 const formatScore = (value: unknown) => (typeof value === 'number' ? value.toFixed(3) : JSON.stringify(value));
@@ -72,34 +72,25 @@ export function SearchPage() {
       </form>
       <ErrorNote error={action.error} />
       {results && (
-        <table className="table results">
-          <thead>
-            <tr>
-              <th>Score</th>
-              <th>Memory</th>
-              <th>Breakdown</th>
+        <Table className="results" headers={['Score', 'Memory', 'Breakdown']}>
+          {results.map((hit) => (
+            <tr key={hit.id}>
+              <td className="score">{formatScore(hit.score)}</td>
+              <td>
+                <Link to={`/memories/${encodeURIComponent(hit.id)}`}>{hit.memory}</Link>
+                <div className="muted">{hit.user_id && `user ${hit.user_id}`}</div>
+              </td>
+              <td className="breakdown">
+                {hit.score_breakdown &&
+                  Object.entries(hit.score_breakdown).map(([name, value]) => (
+                    <span key={name} className="tag">
+                      {name} {formatScore(value)}
+                    </span>
+                  ))}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {results.map((hit) => (
-              <tr key={hit.id}>
-                <td className="score">{formatScore(hit.score)}</td>
-                <td>
-                  <Link to={`/memories/${encodeURIComponent(hit.id)}`}>{hit.memory}</Link>
-                  <div className="muted">{hit.user_id && `user ${hit.user_id}`}</div>
-                </td>
-                <td className="breakdown">
-                  {hit.score_breakdown &&
-                    Object.entries(hit.score_breakdown).map(([name, value]) => (
-                      <span key={name} className="tag">
-                        {name} {formatScore(value)}
-                      </span>
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
       {results?.length === 0 && <p className="muted">No result above the threshold.</p>}
     </Page>

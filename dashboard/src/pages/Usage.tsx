@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../api';
-import { Page, Status, useLoad } from '../ui';
+import { Page, Status, useLoad, StatCards } from '../ui';
 
 interface UsageDay {
   date: string;
@@ -15,9 +15,9 @@ interface Stats {
   total_retrieval_events: number;
 }
 
-const WIDTH = 720;
-const HEIGHT = 160;
-const AXIS = 24;
+const WIDTH = 900;
+const HEIGHT = 110;
+const AXIS = 20;
 
 /** Bars per day as inline SVG, the highest day labelled, each bar titled with its date and count. */
 function BarChart({
@@ -64,7 +64,7 @@ function BarChart({
           <text
             key={index}
             x={index === 0 ? 0 : WIDTH}
-            y={HEIGHT + 16}
+            y={HEIGHT + 15}
             textAnchor={index === 0 ? 'start' : 'end'}
             className="label"
           >
@@ -95,20 +95,13 @@ export function UsagePage() {
     >
       <Status loaded={stats}>
         {(totals) => (
-          <div className="cards">
-            {(
-              [
-                ['Memories', totals.total_memories],
-                ['Add requests', totals.total_add_events],
-                ['Searches and lists', totals.total_retrieval_events],
-              ] as const
-            ).map(([label, count]) => (
-              <div className="card stat" key={label}>
-                <span className="stat-value">{count}</span>
-                <span className="muted">{label}</span>
-              </div>
-            ))}
-          </div>
+          <StatCards
+            stats={[
+              ['Memories', totals.total_memories],
+              ['Add requests', totals.total_add_events],
+              ['Searches and lists', totals.total_retrieval_events],
+            ]}
+          />
         )}
       </Status>
       <Status loaded={usage}>

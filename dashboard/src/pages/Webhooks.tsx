@@ -12,6 +12,7 @@ import {
   useCanWrite,
   useLoad,
   useSession,
+  Table,
 } from '../ui';
 
 interface Webhook {
@@ -155,43 +156,31 @@ function Deliveries({ webhook }: { webhook: Webhook }) {
       <Status loaded={loaded}>
         {(data) => (
           <>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>When</th>
-                  <th>Event</th>
-                  <th>Status</th>
-                  <th>Attempts</th>
-                  <th>Last answer</th>
-                  {canWrite && <th />}
-                </tr>
-              </thead>
-              <tbody>
-                {data.results.map((delivery) => (
-                  <tr key={delivery.delivery_id}>
-                    <td className="nowrap">{formatTime(delivery.created_at)}</td>
-                    <td>{delivery.event_type}</td>
+            <Table headers={['When', 'Event', 'Status', 'Attempts', 'Last answer', canWrite && '']}>
+              {data.results.map((delivery) => (
+                <tr key={delivery.delivery_id}>
+                  <td className="nowrap">{formatTime(delivery.created_at)}</td>
+                  <td>{delivery.event_type}</td>
+                  <td>
+                    <span className={`tag status-${delivery.status}`}>{delivery.status}</span>
+                  </td>
+                  <td>{delivery.attempt_count}</td>
+                  <td>{delivery.last_status_code ?? delivery.last_error ?? '—'}</td>
+                  {canWrite && (
                     <td>
-                      <span className={`tag status-${delivery.status}`}>{delivery.status}</span>
+                      <button
+                        type="button"
+                        className="small"
+                        disabled={action.busy || delivery.status === 'pending' || delivery.status === 'retrying'}
+                        onClick={() => redeliver(delivery)}
+                      >
+                        Redeliver
+                      </button>
                     </td>
-                    <td>{delivery.attempt_count}</td>
-                    <td>{delivery.last_status_code ?? delivery.last_error ?? '—'}</td>
-                    {canWrite && (
-                      <td>
-                        <button
-                          type="button"
-                          className="small"
-                          disabled={action.busy || delivery.status === 'pending' || delivery.status === 'retrying'}
-                          onClick={() => redeliver(delivery)}
-                        >
-                          Redeliver
-                        </button>
-                      </td>
-                    )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+                  )}
+                </tr>
+              ))}
+            </Table>
             {data.results.length === 0 && <p className="muted">Nothing delivered yet.</p>}
             <Pager page={page} count={data.count} pageSize={PAGE_SIZE} onPage={setPage} />
           </>
@@ -247,42 +236,33 @@ export function WebhooksPage() {
       <ErrorNote error={action.error} />
       <Status loaded={loaded}>
         {(webhooks) => (
-          <table className="table webhooks">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>URL</th>
-                <th>Events</th>
-                <th>Active</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {webhooks.map((webhook) =>
-                editing === webhook.webhook_id ? (
-                  <tr key={webhook.webhook_id}>
-                    <td colSpan={5}>
-                      <WebhookForm
-                        initial={webhook}
-                        submitLabel="Save webhook"
-                        onSubmit={(draft) => update(webhook, draft)}
-                        onCancel={() => setEditing(null)}
-                      />
-                    </td>
-                  </tr>
-                ) : (
-                  <tr key={webhook.webhook_id}>
-                    <td>{webhook.name}</td>
-                    <td className="mono">{webhook.url}</td>
-                    <td>
-                      {webhook.event_types.map((type) => (
-                        <span key={type} className="tag">
-                          {type}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{webhook.is_active ? 'yes' : 'no'}</td>
-                    <td className="row">
+          <Table className="webhooks" headers={['Name', 'URL', 'Events', 'Active', '']}>
+            {webhooks.map((webhook) =>
+              editing === webhook.webhook_id ? (
+                <tr key={webhook.webhook_id}>
+                  <td colSpan={5}>
+                    <WebhookForm
+                      initial={webhook}
+                      submitLabel="Save webhook"
+                      onSubmit={(draft) => update(webhook, draft)}
+                      onCancel={() => setEditing(null)}
+                    />
+                  </td>
+                </tr>
+              ) : (
+                <tr key={webhook.webhook_id}>
+                  <td>{webhook.name}</td>
+                  <td className="mono">{webhook.url}</td>
+                  <td>
+                    {webhook.event_types.map((type) => (
+                      <span key={type} className="tag">
+                        {type}
+                      </span>
+                    ))}
+                  </td>
+                  <td>{webhook.is_active ? 'yes' : 'no'}</td>
+                  <td>
+                    <div className="row">
                       <button type="button" className="small" onClick={() => setOpen(webhook)}>
                         Deliveries
                       </button>
@@ -296,12 +276,12 @@ export function WebhooksPage() {
                           </button>
                         </>
                       )}
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
+                    </div>
+                  </td>
+                </tr>
+              ),
+            )}
+          </Table>
         )}
       </Status>
       {open && <Deliveries key={open.webhook_id} webhook={open} />}
