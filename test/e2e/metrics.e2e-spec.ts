@@ -85,6 +85,7 @@ describe('metrics: Prometheus scrape of the API and the in-process worker', () =
       .expect(200);
     const memoryId = (search.body as { id: string }[])[0].id;
     await request(t.http).get(`/v1/memories/${memoryId}/`).set(as(tenant)).expect(200);
+    await request(t.http).get(`/no-such-route/${memoryId}`).set(as(tenant)).expect(404);
 
     const samples = await scrape();
     const requests = (labels: Record<string, string>) =>
@@ -92,6 +93,7 @@ describe('metrics: Prometheus scrape of the API and the in-process worker', () =
     expect(requests({ method: 'POST', route: '/v3/memories/add', status: '200' })).toBe(1);
     expect(requests({ method: 'POST', route: '/v2/memories/search', status: '200' })).toBe(1);
     expect(requests({ method: 'GET', route: '/v1/memories/:memoryId', status: '200' })).toBe(1);
+    expect(requests({ method: 'GET', route: 'unmatched', status: '404' })).toBe(1);
     expect(samples.some((sample) => Object.values(sample.labels).some((value) => value.includes(memoryId)))).toBe(
       false,
     );
