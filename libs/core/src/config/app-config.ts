@@ -119,7 +119,7 @@ export function loadConfig(overrides: Record<string, string | undefined> = {}): 
   const errors = validateSync(env, { skipMissingProperties: false });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
-      const shown = /KEY/.test(error.property) ? '(hidden)' : JSON.stringify(raw[error.property]);
+      const shown = /KEY|TOKEN/.test(error.property) ? '(hidden)' : JSON.stringify(raw[error.property]);
       return `${Object.values(error.constraints ?? {}).join('; ')} (got ${shown})`;
     });
     throw new ConfigError(`Invalid configuration: ${lines.join(' | ')}`);

@@ -313,7 +313,7 @@ export class EnvDto {
   /** OTLP/HTTP collector base URL (traces go to <url>/v1/traces); unset: no traces are recorded. */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string = undefined;
 
   @IsString()
