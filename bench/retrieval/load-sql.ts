@@ -1,24 +1,18 @@
 /**
  * Child process: the raw-SQL baseline. `connections` loops over a pg Pool of the same size, each
- * running what the server runs per search (the EXPLAIN estimate, then the exact CTE or the HNSW
- * statement by the same rule, RetrievalRepository.choosePlan), with the server's session settings.
+ * running what the server runs per search (the EXPLAIN estimate, reused per scope as the server
+ * reuses it, then the same candidate statement for the plan the same rule picks, prepared), with
+ * the server's session settings.
  * The table size the rule needs is read once, as the server caches it for a minute.
  *
  *   node --import tsx bench/retrieval/load-sql.ts <job.json> <result.json>
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Pool } from 'pg';
 import { summarize } from '../lib';
 import type { LoadResult } from './load-http';
-import {
-  choosePlan,
-  estimateStatement,
-  exactStatement,
-  hnswStatement,
-  planRows,
-  QuerySpec,
-  TABLE_ROWS_SQL,
-} from './sql';
+import { choosePlan, estimateStatement, searchStatement, planRows, QuerySpec, TABLE_ROWS_SQL } from './sql';
 
 export interface SqlJob {
   databaseUrl: string;
@@ -34,6 +28,8 @@ export interface SqlLoadResult extends LoadResult {
   plans: { exact: number; hnsw: number };
 }
 
+const preparedName = (text: string) => `q${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+
 async function main(): Promise<void> {
   const [jobFile, resultFile] = process.argv.slice(2);
   const job = JSON.parse(readFileSync(jobFile, 'utf8')) as SqlJob;
@@ -48,6 +44,8 @@ async function main(): Promise<void> {
   const tableRows = Number((await pool.query<{ rows: number }>(TABLE_ROWS_SQL)).rows[0].rows);
 
   const samples: number[] = [];
+  // Like the server: an estimate is reused (it caches them a minute) and each statement shape is prepared.
+  const estimates = new Map<string, number>();
   const plans = { exact: 0, hnsw: 0 };
   const errorSamples: string[] = [];
   let errors = 0;
@@ -61,11 +59,20 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       try {
         const estimate = estimateStatement(job.projectId, spec);
-        const rows = planRows((await pool.query(estimate.text, estimate.values)).rows);
+        const key = JSON.stringify(estimate.values);
+        let rows = estimates.get(key);
+        if (rows === undefined) {
+          rows = planRows((await pool.query(estimate.text, estimate.values)).rows);
+          estimates.set(key, rows);
+        }
         const plan = choosePlan(rows, tableRows, job.exactFactor);
         plans[plan]++;
-        const statement = plan === 'exact' ? exactStatement(job.projectId, spec) : hnswStatement(job.projectId, spec);
-        const result = await pool.query(statement.text, statement.values);
+        const statement = searchStatement(job.projectId, spec, plan);
+        const result = await pool.query({
+          name: preparedName(statement.text),
+          text: statement.text,
+          values: statement.values,
+        });
         samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
         if (result.rowCount === 0) empty++;
       } catch (error) {

@@ -11,8 +11,9 @@
  * drop below --max-other cores, and a run during which other processes used more is retried (the
  * least disturbed of --attempts runs is kept). Every run records the cores other processes used.
  *
- * The raw side runs what the server runs per search, including the EXPLAIN estimate round trip
- * that picks the exact CTE or the HNSW statement. Database: BENCH_DATABASE_URL (default
+ * The raw side runs the statements the server builds for each search (its own code builds them):
+ * the EXPLAIN estimate that picks the exact or the HNSW plan (reused per scope, as the server does),
+ * then the candidate statement. Database: BENCH_DATABASE_URL (default
  * .../mem0_bench_retrieval), dropped and recreated; dropped again at the end unless --keep.
  */
 import { Pool } from 'pg';

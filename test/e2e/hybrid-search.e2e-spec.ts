@@ -51,6 +51,7 @@ describe('hybrid v3 search', () => {
         text: 'what is the quokka code',
         pool: 3,
         entityKeys: [],
+        contextSeeds: 3,
       },
     );
     const hit = rows.find((row) => row.id === target);

@@ -52,6 +52,8 @@ export interface CandidateQuery {
   pool: number;
   /** Keys the query could name an entity by. */
   entityKeys: string[];
+  /** How many of each channel's best also bring the turns stored around them. */
+  contextSeeds: number;
 }
 
 export interface CandidateSet {
@@ -110,6 +112,128 @@ function predicate(projectId: string, scope: RetrievalScope): Prisma.Sql {
   return Prisma.join(parts, ' AND ');
 }
 
+/** What a search reads: the embedder's vectors within the visible scope. */
+export function scopeWhere(projectId: string, scope: RetrievalScope, embedder: string): Prisma.Sql {
+  return Prisma.sql`m.embedder = ${embedder} AND ${predicate(projectId, scope)}`;
+}
+
+/** The planner's row estimate for a predicate, without running it. */
+export function estimateStatement(where: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM memories m WHERE ${where}`;
+}
+
+/**
+ * The statement behind `RetrievalRepository.candidates` for a plan already chosen (the retrieval bench
+ * runs it as raw SQL).
+ */
+export function candidatesStatement(
+  projectId: string,
+  where: Prisma.Sql,
+  plan: SearchPlan,
+  query: CandidateQuery,
+): Prisma.Sql {
+  const vector = vectorLiteral(query.vector);
+  const dims = Prisma.raw(String(query.vector.length));
+  // Exact plan: one pass over the scope gives the distances, the keyword matches, its size (BM25's
+  // rarity needs it) and what was stored right before and after each memory of its scope (the
+  // conversation around it). Broad plan: the HNSW walk gives the candidates and BM25 re-ranks them
+  // (scoring every keyword match of a broad scope would cost more than the walk), without
+  // neighbours. The plain (uncast) column cannot use the HNSW index, whose expression is
+  // embedding::vector(N). Relaxed-order iterative scans may return neighbours slightly out of order;
+  // the ranking absorbs it.
+  const scoped =
+    plan === 'exact'
+      ? Prisma.sql`scoped AS MATERIALIZED (
+        SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
+               CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
+               m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
+        FROM memories m WHERE ${where}),
+      scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM scoped),
+      nearest AS (
+        SELECT id, row_number() OVER (ORDER BY distance) AS rank
+        FROM (SELECT id, distance FROM scoped ORDER BY distance LIMIT ${query.pool}) n),
+      matched AS MATERIALIZED (
+        SELECT id, tsv FROM scoped WHERE tsv IS NOT NULL LIMIT ${KEYWORD_SCAN_LIMIT})`
+      : Prisma.sql`nearest AS MATERIALIZED (
+        SELECT m.id, m.search_vector AS tsv, 1 AS rank FROM memories m WHERE ${where}
+        ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
+      scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM nearest),
+      matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
+  // The order of arrival is only needed in the conversations (entity combinations) the candidates
+  // come from: the window sorts those rows, not the whole scope. Coalesced keys make the match
+  // hashable; the window still partitions by the real columns.
+  const around =
+    plan === 'exact'
+      ? Prisma.sql`around AS MATERIALIZED (
+        SELECT s.id, lag(s.id) OVER w AS prev, lead(s.id) OVER w AS next FROM scoped s
+        WHERE (coalesce(s.user_id, ''), coalesce(s.agent_id, ''), coalesce(s.app_id, ''), coalesce(s.run_id, ''))
+          IN (SELECT coalesce(f.user_id, ''), coalesce(f.agent_id, ''), coalesce(f.app_id, ''), coalesce(f.run_id, '')
+              FROM scoped f WHERE f.id = ANY((SELECT ids FROM found)::uuid[]))
+        WINDOW w AS (PARTITION BY s.user_id, s.agent_id, s.app_id, s.run_id ORDER BY s.seq))`
+      : Prisma.sql`around AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false)`;
+  // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
+  // Term frequency counts as presence: memories are short, a word seldom repeats.
+  return Prisma.sql`
+    WITH terms AS MATERIALIZED (
+      SELECT coalesce(array_agg(lexeme), '{}') AS lexemes,
+             to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query
+      FROM unnest(to_tsvector('english', ${query.text}))
+    ),
+    ${scoped},
+    frequencies AS MATERIALIZED (
+      SELECT matched.id, t.lexeme, length(matched.tsv) AS len
+      FROM matched CROSS JOIN LATERAL unnest(matched.tsv) AS t
+      WHERE t.lexeme = ANY((SELECT lexemes FROM terms)::text[])
+    ),
+    documents AS MATERIALIZED (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
+    keyword AS MATERIALIZED (
+      SELECT f.id, sum(
+        ln(1 + (greatest((SELECT size FROM scope), d.df) - d.df + 0.5) / (d.df + 0.5))
+        * ${BM25_K1_PLUS_ONE} / (1 + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len /
+          (SELECT greatest(avg(length(tsv)), 1)::float8 FROM matched)))
+      ) AS score
+      FROM frequencies f JOIN documents d USING (lexeme)
+      GROUP BY f.id ORDER BY score DESC LIMIT ${query.pool}
+    ),
+    found AS MATERIALIZED (
+      SELECT array_agg(id) AS ids, coalesce(array_agg(id) FILTER (WHERE rank <= ${query.contextSeeds}), '{}') AS seeds
+      FROM (
+        SELECT id, min(rank) AS rank FROM (
+          SELECT id, rank FROM nearest UNION ALL SELECT id, row_number() OVER (ORDER BY score DESC) FROM keyword
+        ) r GROUP BY id
+      ) f
+    ),
+    ${around},
+    candidates AS MATERIALIZED (
+      SELECT DISTINCT id FROM (
+        SELECT unnest(array[a.prev, a.next]) AS id FROM around a WHERE a.id = ANY((SELECT seeds FROM found)::uuid[])
+        UNION ALL SELECT unnest((SELECT ids FROM found))
+      ) c WHERE id IS NOT NULL
+    ),
+    mentions AS MATERIALIZED (
+      SELECT e.key, count(*)::int AS count FROM named_entities e JOIN memory_entity_links l ON l.entity_id = e.id
+      WHERE e.project_id = ${projectId}::uuid AND e.key = ANY(${query.entityKeys}::text[])
+      GROUP BY e.key
+    ),
+    linked AS (
+      SELECT l.memory_id, jsonb_object_agg(e.key, l.salience) AS keys
+      FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
+      WHERE l.memory_id = ANY((SELECT array_agg(id) FROM candidates)::uuid[])
+        AND e.key = ANY((SELECT array_agg(key) FROM mentions)::text[])
+      GROUP BY l.memory_id
+    )
+    SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
+           coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
+           linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next,
+           (SELECT jsonb_object_agg(key, count) FROM mentions) AS "mentionCounts",
+           (SELECT p.decay FROM projects p WHERE p.id = ${projectId}::uuid) AS "projectDecay"
+    FROM candidates c JOIN memories m ON m.id = c.id
+    LEFT JOIN around s ON s.id = c.id
+    LEFT JOIN keyword k ON k.id = c.id
+    LEFT JOIN linked ON linked.memory_id = c.id
+    LEFT JOIN memory_access a ON a.memory_id = c.id`;
+}
+
 /** Reads for list and search, always within one project. */
 @Injectable()
 export class RetrievalRepository {
@@ -148,106 +272,16 @@ export class RetrievalRepository {
   /**
    * The candidates of a hybrid search: the `pool` rows nearest to the vector and, in a scope small enough
    * to rank exactly, the `pool` best BM25 matches of the query's stemmed terms (OR) and the memories
-   * stored around them; each with both scores, its event dates, the query entities it is linked to and
+   * stored around the `contextSeeds` best of each; each with both scores, its event dates, the query entities it is linked to and
    * its retrieval history. A broad scope walks the embedder's HNSW index with iterative scans, which
    * keep going until enough rows pass the filter.
    */
   async candidates(projectId: string, scope: RetrievalScope, query: CandidateQuery): Promise<CandidateSet> {
-    const where = Prisma.sql`m.embedder = ${query.embedder} AND ${predicate(projectId, scope)}`;
+    const where = scopeWhere(projectId, scope, query.embedder);
     const { plan, matching } = await this.choosePlan(where);
-    const vector = vectorLiteral(query.vector);
-    const dims = Prisma.raw(String(query.vector.length));
-    // Exact plan: one pass over the scope gives the distances, the keyword matches, its size (BM25's
-    // rarity needs it) and what was stored right before and after each memory of its scope (the
-    // conversation around it). Broad plan: the HNSW walk gives the candidates and BM25 re-ranks them
-    // (scoring every keyword match of a broad scope would cost more than the walk), without
-    // neighbours. The plain (uncast) column cannot use the HNSW index, whose expression is
-    // embedding::vector(N). Relaxed-order iterative scans may return neighbours slightly out of order;
-    // the ranking absorbs it.
-    const scoped =
-      plan === 'exact'
-        ? Prisma.sql`scoped AS MATERIALIZED (
-            SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
-                   CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
-                   m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
-            FROM memories m WHERE ${where}),
-          scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM scoped),
-          nearest AS (SELECT id FROM scoped ORDER BY distance LIMIT ${query.pool}),
-          matched AS MATERIALIZED (
-            SELECT id, tsv FROM scoped WHERE tsv IS NOT NULL LIMIT ${KEYWORD_SCAN_LIMIT})`
-        : Prisma.sql`nearest AS MATERIALIZED (
-            SELECT m.id, m.search_vector AS tsv FROM memories m WHERE ${where}
-            ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
-          scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM nearest),
-          matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
-    // The order of arrival is only needed in the conversations (entity combinations) the candidates
-    // come from: the window sorts those rows, not the whole scope. Coalesced keys make the match
-    // hashable; the window still partitions by the real columns.
-    const around =
-      plan === 'exact'
-        ? Prisma.sql`around AS MATERIALIZED (
-            SELECT s.id, lag(s.id) OVER w AS prev, lead(s.id) OVER w AS next FROM scoped s
-            WHERE (coalesce(s.user_id, ''), coalesce(s.agent_id, ''), coalesce(s.app_id, ''), coalesce(s.run_id, ''))
-              IN (SELECT coalesce(f.user_id, ''), coalesce(f.agent_id, ''), coalesce(f.app_id, ''), coalesce(f.run_id, '')
-                  FROM scoped f WHERE f.id = ANY((SELECT ids FROM found)::uuid[]))
-            WINDOW w AS (PARTITION BY s.user_id, s.agent_id, s.app_id, s.run_id ORDER BY s.seq))`
-        : Prisma.sql`around AS (SELECT NULL::uuid AS id, NULL::uuid AS prev, NULL::uuid AS next WHERE false)`;
-    // Scalar subqueries run once (init plans), where joins against one-row CTEs would be planned as loops.
-    // Term frequency counts as presence: memories are short, a word seldom repeats.
-    const rows = await this.prisma.queryPrepared<ScoredRow & CandidateSetColumns>(Prisma.sql`
-      WITH terms AS MATERIALIZED (
-        SELECT coalesce(array_agg(lexeme), '{}') AS lexemes,
-               to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme), ' | '), '')) AS query
-        FROM unnest(to_tsvector('english', ${query.text}))
-      ),
-      ${scoped},
-      frequencies AS MATERIALIZED (
-        SELECT matched.id, t.lexeme, length(matched.tsv) AS len
-        FROM matched CROSS JOIN LATERAL unnest(matched.tsv) AS t
-        WHERE t.lexeme = ANY((SELECT lexemes FROM terms)::text[])
-      ),
-      documents AS MATERIALIZED (SELECT lexeme, count(*) AS df FROM frequencies GROUP BY lexeme),
-      keyword AS MATERIALIZED (
-        SELECT f.id, sum(
-          ln(1 + (greatest((SELECT size FROM scope), d.df) - d.df + 0.5) / (d.df + 0.5))
-          * ${BM25_K1_PLUS_ONE} / (1 + ${BM25_K1} * (1 - ${BM25_B} + ${BM25_B} * f.len /
-            (SELECT greatest(avg(length(tsv)), 1)::float8 FROM matched)))
-        ) AS score
-        FROM frequencies f JOIN documents d USING (lexeme)
-        GROUP BY f.id ORDER BY score DESC LIMIT ${query.pool}
-      ),
-      found AS MATERIALIZED (
-        SELECT array_agg(id) AS ids FROM (SELECT id FROM nearest UNION SELECT id FROM keyword) f
-      ),
-      ${around},
-      candidates AS MATERIALIZED (
-        SELECT DISTINCT id FROM (
-          SELECT unnest(array[a.prev, a.next]) AS id FROM around a WHERE a.id = ANY((SELECT ids FROM found)::uuid[])
-          UNION ALL SELECT unnest((SELECT ids FROM found))
-        ) c WHERE id IS NOT NULL
-      ),
-      mentions AS MATERIALIZED (
-        SELECT e.key, count(*)::int AS count FROM named_entities e JOIN memory_entity_links l ON l.entity_id = e.id
-        WHERE e.project_id = ${projectId}::uuid AND e.key = ANY(${query.entityKeys}::text[])
-        GROUP BY e.key
-      ),
-      linked AS (
-        SELECT l.memory_id, jsonb_object_agg(e.key, l.salience) AS keys
-        FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
-        WHERE l.memory_id = ANY((SELECT array_agg(id) FROM candidates)::uuid[])
-          AND e.key = ANY((SELECT array_agg(key) FROM mentions)::text[])
-        GROUP BY l.memory_id
-      )
-      SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
-             coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
-             linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next,
-             (SELECT jsonb_object_agg(key, count) FROM mentions) AS "mentionCounts",
-             (SELECT p.decay FROM projects p WHERE p.id = ${projectId}::uuid) AS "projectDecay"
-      FROM candidates c JOIN memories m ON m.id = c.id
-      LEFT JOIN around s ON s.id = c.id
-      LEFT JOIN keyword k ON k.id = c.id
-      LEFT JOIN linked ON linked.memory_id = c.id
-      LEFT JOIN memory_access a ON a.memory_id = c.id`);
+    const rows = await this.prisma.queryPrepared<ScoredRow & CandidateSetColumns>(
+      candidatesStatement(projectId, where, plan, query),
+    );
     const first = rows[0];
     return {
       plan,
@@ -287,8 +321,9 @@ export class RetrievalRepository {
     if (cached !== undefined) {
       return cached;
     }
-    const [row] = await this.prisma.$queryRaw<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>`
-      EXPLAIN (FORMAT JSON) SELECT 1 FROM memories m WHERE ${where}`;
+    const [row] = await this.prisma.$queryRaw<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }[]>(
+      estimateStatement(where),
+    );
     const rows = row['QUERY PLAN'][0].Plan['Plan Rows'];
     this.estimates.set(key, rows);
     return rows;

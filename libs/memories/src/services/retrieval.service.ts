@@ -47,6 +47,9 @@ const queryTermCount = (query: string) => new Set(tokenize(query).filter((word) 
 const MIN_POOL = 50;
 const MAX_POOL = 1000;
 
+/** How many candidates each channel brings for a search of `topK` results. */
+export const candidatePool = (topK: number) => Math.min(MAX_POOL, Math.max(topK * 3, MIN_POOL));
+
 export interface SearchOptions {
   query: string;
   topK: number;
@@ -129,13 +132,14 @@ export class RetrievalService {
     options: SearchOptions,
   ): Promise<{ plan: SearchPlan; hits: SearchHit[] }> {
     const [vector] = await this.embedder.embed([options.query]);
-    const pool = Math.min(MAX_POOL, Math.max(options.topK * 3, MIN_POOL));
+    const pool = candidatePool(options.topK);
     const { plan, rows, scopeSize, mentions, decay } = await this.retrieval.candidates(projectId, scope, {
       embedder: this.embedder.id,
       vector,
       text: options.hybrid ? options.query : '',
       pool,
       entityKeys: options.hybrid ? queryEntityKeys(options.query) : [],
+      contextSeeds: options.topK,
     });
     this.metrics.searchPlans.inc({ plan });
     const now = options.referenceDate ?? new Date();
