@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { Redis } from 'ioredis';
@@ -39,7 +40,11 @@ export interface TestAppOptions {
   keepDatabase?: boolean;
   /** Also run the BullMQ processors in this process (the real worker code on the real queue). */
   worker?: boolean;
+  /** Controllers of the test's own, served beside the API's (behind the same guards). */
+  controllers?: Type[];
 }
+
+class TestControllersModule {}
 
 /** The real API (Fastify, guards, filters, Postgres, Redis) on a private database and Redis prefix. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -66,7 +71,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...options.env,
   });
   const moduleRef = await Test.createTestingModule({
-    imports: options.worker ? [ApiModule, ProcessorsModule] : [ApiModule],
+    imports: [
+      ApiModule,
+      ...(options.worker ? [ProcessorsModule] : []),
+      ...(options.controllers ? [{ module: TestControllersModule, controllers: options.controllers }] : []),
+    ],
   })
     .overrideProvider(AppConfig)
     .useValue(config)

@@ -3,16 +3,28 @@ import { AuthGuard } from '@nestjs/passport';
 import { AuthContext, AuthService, extractApiKey } from '@app/auth';
 import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, Role } from '@app/core';
 import { API_KEY_STRATEGY } from './api-key.strategy';
-import { ALLOW_ANONYMOUS, IGNORE_TENANT_PARAMS, PUBLIC_ROUTE, routeMetadata, WRITES } from './decorators';
+import {
+  ACCESS,
+  accessOf,
+  ALLOW_ANONYMOUS,
+  IGNORE_TENANT_PARAMS,
+  PUBLIC_ROUTE,
+  RouteAccess,
+  routeMetadata,
+} from './decorators';
 
 interface TenantRequest {
+  method: string;
   user: AuthContext;
   headers: Record<string, string | string[] | undefined>;
   query?: Record<string, unknown>;
   body?: unknown;
 }
 
-/** Global guard: every route but @Public() ones needs a valid key; then lets old clients' org_id/project_id select another project of the key's user. */
+/**
+ * Global guard: every route but @Public() ones needs a valid key; old clients' org_id/project_id may
+ * select another project of the key's user; then the route's access decides whether a READER passes.
+ */
 @Injectable()
 export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
   constructor(
@@ -40,7 +52,8 @@ export class ApiKeyGuard extends AuthGuard(API_KEY_STRATEGY) {
       const projectId = request.query?.project_id ?? body.project_id;
       request.user = await this.auth.selectProject(request.user, orgId, projectId);
     }
-    if (routeMetadata<boolean>(context, WRITES) && request.user.role !== Role.OWNER) {
+    const access = accessOf(request.method, routeMetadata<RouteAccess>(context, ACCESS));
+    if ((access === 'write' || access === 'owner') && request.user.role !== Role.OWNER) {
       throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
     }
     return true;

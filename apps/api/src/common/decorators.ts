@@ -1,4 +1,4 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiSecurity } from '@nestjs/swagger';
 import { RateLimitClass } from '@app/core';
 import { AuthContext } from '@app/auth';
@@ -7,7 +7,7 @@ export const PUBLIC_ROUTE = 'mem0:public';
 export const IGNORE_TENANT_PARAMS = 'mem0:ignore-tenant-params';
 export const RATE_LIMIT_CLASS = 'mem0:rate-limit-class';
 export const VALIDATION_SHAPE = 'mem0:validation-shape';
-export const WRITES = 'mem0:writes';
+export const ACCESS = 'mem0:access';
 export const READS_ONLY = 'mem0:reads-only';
 export const MARKS_REPLAYS = 'mem0:marks-replays';
 
@@ -24,11 +24,24 @@ export const AllowAnonymous = () => SetMetadata(ALLOW_ANONYMOUS, true);
 /** Routes whose tenant comes from the path: `org_id`/`project_id` in query or body are not a tenant switch. */
 export const IgnoreTenantParams = () => SetMetadata(IGNORE_TENANT_PARAMS, true);
 
-/** The route changes memories: READER keys are refused. */
-export const Writes = () => SetMetadata(WRITES, true);
+/**
+ * Who may call a route. `read`: any valid key. `write`: the key's project OWNER, the default of every
+ * method but GET/HEAD, so a new mutating route refuses READER keys unless it says otherwise. `owner`:
+ * the project OWNER even on a read. `service`: any valid key, because the role that matters is the
+ * organization's or the path's project's, which the service checks.
+ */
+export type RouteAccess = 'read' | 'write' | 'owner' | 'service';
+export const Access = (access: RouteAccess) => SetMetadata(ACCESS, access);
 
-/** A POST that changes nothing (search, list, summary): an `Idempotency-Key` on it is ignored. */
-export const ReadsOnly = () => SetMetadata(READS_ONLY, true);
+/** A POST that changes nothing (search, list, summary): READER keys may call it, an `Idempotency-Key` is ignored. */
+export const ReadsOnly = () => applyDecorators(SetMetadata(ACCESS, 'read'), SetMetadata(READS_ONLY, true));
+
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A route's declared access, or its method's default. */
+export function accessOf(method: string, declared: RouteAccess | undefined): RouteAccess {
+  return declared ?? (READ_METHODS.has(method.toUpperCase()) ? 'read' : 'write');
+}
 
 /** An `Idempotency-Key` replay of this route also says so in its JSON body: `"replayed": true`. */
 export const MarksReplays = () => SetMetadata(MARKS_REPLAYS, true);

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AddMemoriesDto, AddMemoriesService, AddOutcome, AddResultItem, structuredAttributes } from '@app/memories';
 import { AddLimitsInterceptor } from '../common/add-limits.interceptor';
-import { ApiToken, Auth, OnInvalid, RateLimit, Writes } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid, RateLimit } from '../common/decorators';
 
 const QUEUED = 'Memory processing has been queued for background execution';
 
@@ -21,7 +21,6 @@ function legacyItem(item: AddResultItem) {
 /** The add routes: current v3 (additive) and legacy v1 (ADD/UPDATE/DELETE/NOOP). */
 @ApiTags('memories')
 @ApiToken()
-@Writes()
 @RateLimit('add')
 @OnInvalid('add')
 @UseInterceptors(AddLimitsInterceptor)

@@ -2,13 +2,12 @@ import { Body, Controller, Delete, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { BatchDeleteDto, BatchService, BatchUpdateDto } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid } from '../common/decorators';
 
 /** Batch update and delete, canonical at `/v1/batch/`, aliased at `/v1/memories/batch/`. */
 @ApiTags('memories')
 @ApiToken()
 @OnInvalid('error')
-@Writes()
 @Controller()
 export class BatchController {
   constructor(private readonly batch: BatchService) {}

@@ -4,7 +4,7 @@ import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { EntitiesService, EntityType, parseEntityType } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid } from '../common/decorators';
 import { envelope, LinkBase, parsePage } from '../common/pagination';
 
 /** `GET /v1/entities/` by its query parameters (also the MCP tool's answer). */
@@ -33,26 +33,22 @@ export class EntitiesController {
   }
 
   @Post('v1/users')
-  @Writes()
   @ApiOperation({ summary: 'Create a user entity (an existing one is returned with its metadata merged)' })
   createUser(@Auth() auth: AuthContext, @Body() body: Record<string, unknown>) {
     return this.create(auth, 'user', body);
   }
 
   @Post('v1/agents')
-  @Writes()
   createAgent(@Auth() auth: AuthContext, @Body() body: Record<string, unknown>) {
     return this.create(auth, 'agent', body);
   }
 
   @Post('v1/apps')
-  @Writes()
   createApp(@Auth() auth: AuthContext, @Body() body: Record<string, unknown>) {
     return this.create(auth, 'app', body);
   }
 
   @Post('v1/runs')
-  @Writes()
   createRun(@Auth() auth: AuthContext, @Body() body: Record<string, unknown>) {
     return this.create(auth, 'run', body);
   }
@@ -73,7 +69,6 @@ export class EntitiesController {
   }
 
   @Delete('v2/entities/:entityType/:entityId')
-  @Writes()
   @ApiOperation({ summary: 'Delete an entity and all its memories in the background' })
   deleteEntity(
     @Auth() auth: AuthContext,
@@ -84,7 +79,6 @@ export class EntitiesController {
   }
 
   @Delete('v1/entities/:entityType/:entityId')
-  @Writes()
   @ApiOperation({ summary: 'Deprecated: by the integer id of GET /v1/entities/ (a name also works)' })
   deleteEntityLegacy(
     @Auth() auth: AuthContext,

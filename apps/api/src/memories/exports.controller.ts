@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { CreateExportDto, ExportsService, GetExportDto } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
+import { Access, ApiToken, Auth, OnInvalid } from '../common/decorators';
 
 /** Schema-shaped exports: built by the worker, read back by id or by filters. */
 @ApiTags('exports')
@@ -14,13 +14,13 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('v1/exports')
-  @Writes()
   @ApiOperation({ summary: 'Queue an export: the memories matching filters, as one object valid against schema' })
   createExport(@Auth() auth: AuthContext, @Body() dto: CreateExportDto) {
     return this.exports.create(auth.projectId, dto as unknown as Record<string, unknown>);
   }
 
   @Post('v1/exports/get')
+  @Access('read')
   @HttpCode(200)
   @ApiOperation({ summary: 'The exported object (200), its status while running (202), or its failure (200)' })
   async getExport(

@@ -16,7 +16,7 @@ import {
   RetrievalService,
 } from '@app/memories';
 import { refuseOverLimits } from '../common/add-limits.interceptor';
-import { ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
+import { Access, ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
 import { envelope, LinkBase, PageRequest, parsePage } from '../common/pagination';
 import { RequestValidationPipe } from '../common/validation';
 import { v3AddResponse } from './add-memories.controller';
@@ -61,6 +61,8 @@ export class ListMemoriesController {
   ) {}
 
   @Post('v3/memories')
+  // A list for any key; the add it also takes checks the role itself.
+  @Access('read')
   @RecordsRetrieval('GET_ALL')
   @HttpCode(200)
   @OnInvalid('error')

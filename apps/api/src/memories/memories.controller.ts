@@ -10,7 +10,7 @@ import {
   Scope,
   UpdateMemoryDto,
 } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, Writes } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid } from '../common/decorators';
 import { deleteSelectorFromQuery } from './query-params';
 
 /** `DELETE /v1/memories/` by its query parameters (also the MCP tool's answer). */
@@ -42,14 +42,12 @@ export class MemoriesController {
   }
 
   @Put('v1/memories/:memoryId')
-  @Writes()
   @ApiOperation({ summary: 'Update text, metadata, timestamp or expiration_date (immutable memories refuse)' })
   updateMemory(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string, @Body() dto: UpdateMemoryDto) {
     return this.memories.update(auth.projectId, memoryId, dto);
   }
 
   @Delete('v1/memories/:memoryId')
-  @Writes()
   deleteMemory(
     @Auth() auth: AuthContext,
     @Param('memoryId') memoryId: string,
@@ -65,7 +63,6 @@ export class MemoriesController {
   }
 
   @Delete('v1/memories')
-  @Writes()
   @ApiOperation({
     summary: 'Delete the memories of user_id / agent_id / app_id / run_id (`*` = all) in the background',
   })
@@ -75,7 +72,6 @@ export class MemoriesController {
 
   @Post('v1/feedback')
   @HttpCode(200)
-  @Writes()
   createFeedback(@Auth() auth: AuthContext, @Body() dto: FeedbackDto) {
     return this.memories.feedback(auth.projectId, auth.userId, dto);
   }

@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { CreateApiKeyDto, ProjectApiKeysService } from '@app/tenancy';
-import { ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
 
 @ApiTags('api keys')
 @ApiToken()
 @IgnoreTenantParams()
 @OnInvalid('message')
+@Access('service')
 @Controller('api/v1/orgs/organizations/:orgId/projects/:projectId/api_keys')
 export class ApiKeysController {
   constructor(private readonly apiKeys: ProjectApiKeysService) {}

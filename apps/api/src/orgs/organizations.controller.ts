@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { CreateOrganizationDto, MemberEmailDto, OrganizationsService, OrgMemberDto } from '@app/tenancy';
-import { ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
 
 @ApiTags('organizations')
 @ApiToken()
 @IgnoreTenantParams()
 @OnInvalid('errors')
+@Access('service')
 @Controller('api/v1/orgs/organizations')
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationsService) {}

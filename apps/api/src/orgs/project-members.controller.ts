@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { MemberEmailDto, ProjectMemberDto, ProjectsService } from '@app/tenancy';
-import { ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
 
 @ApiTags('projects')
 @ApiToken()
 @IgnoreTenantParams()
 @OnInvalid('message')
+@Access('service')
 @Controller('api/v1/orgs/organizations/:orgId/projects/:projectId/members')
 export class ProjectMembersController {
   constructor(private readonly projects: ProjectsService) {}

@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { CreateProjectDto, ProjectsService, UpdateProjectDto } from '@app/tenancy';
-import { ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
 
 @ApiTags('projects')
 @ApiToken()
 @IgnoreTenantParams()
 @OnInvalid('message')
+@Access('service')
 @Controller('api/v1/orgs/organizations/:orgId/projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}

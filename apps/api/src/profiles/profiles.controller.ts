@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { ProfilesService } from '@app/memories';
-import { ApiToken, Auth, MarksReplays, Writes } from '../common/decorators';
+import { ApiToken, Auth, MarksReplays } from '../common/decorators';
 
 /** User profiles: one object per user, shaped by the project's JSON Schema and built by the worker. */
 @ApiTags('profiles')
@@ -18,7 +18,6 @@ export class ProfilesController {
   }
 
   @Post('v2/profiles/settings')
-  @Writes()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Write the settings given: enabled, entities.user.schema, entities.user.custom_instructions',
@@ -28,7 +27,6 @@ export class ProfilesController {
   }
 
   @Post('v2/profiles/jobs')
-  @Writes()
   @MarksReplays()
   @HttpCode(202)
   @ApiHeader({ name: 'Idempotency-Key', required: true, description: '8 to 128 characters; a retry gets the same job' })

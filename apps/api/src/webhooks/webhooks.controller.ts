@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { CreateWebhookDto, UpdateWebhookDto, WebhooksService } from '@app/webhooks';
-import { ApiToken, Auth, IgnoreTenantParams } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams } from '../common/decorators';
 import { envelope, parsePage } from '../common/pagination';
 
 const ALIAS = 'Alias (the curl samples embedded in the platform specs)';
@@ -15,6 +15,7 @@ const ALIAS = 'Alias (the curl samples embedded in the platform specs)';
 @ApiTags('webhooks')
 @ApiToken()
 @IgnoreTenantParams()
+@Access('service')
 @Controller('api/v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}

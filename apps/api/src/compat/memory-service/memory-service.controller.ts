@@ -10,8 +10,7 @@ import {
   IgnoreTenantParams,
   RateLimit,
   ReadsOnly,
-  Writes,
-} from '../../common/decorators';
+  } from '../../common/decorators';
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
@@ -72,7 +71,6 @@ export class MemoryServiceController {
 
   @Post('add')
   @HttpCode(200)
-  @Writes()
   @RateLimit('add')
   @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
@@ -150,7 +148,6 @@ export class MemoryServiceController {
   }
 
   @Put('update')
-  @Writes()
   @ApiOperation({ summary: 'Memory Service: new text (and metadata) of one memory; answers the updated memory' })
   async update(@Auth() auth: AuthContext, @Body(bodySchema(UPDATE_SCHEMA)) body: UpdateBody) {
     if (!body.text.trim()) {
@@ -171,7 +168,6 @@ export class MemoryServiceController {
   }
 
   @Delete(':memoryId')
-  @Writes()
   @ApiOperation({ summary: 'Memory Service: forget one memory' })
   async delete(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string) {
     await oneOssMemory(memoryId, () => this.memories.delete(auth.projectId, memoryId, false));

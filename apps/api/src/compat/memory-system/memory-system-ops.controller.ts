@@ -1,9 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
-import { AppConfig, AppError, ErrorCode, PERMISSION_DENIED, Role } from '@app/core';
+import { AppConfig } from '@app/core';
 import { EntitiesService } from '@app/memories';
-import { ApiBearer, Auth, IgnoreTenantParams, Public, RateLimit } from '../../common/decorators';
+import { Access, ApiBearer, Auth, IgnoreTenantParams, Public, RateLimit } from '../../common/decorators';
 import { ok } from './memory-system.envelope';
 
 const uptimeSeconds = () => Math.floor(process.uptime());
@@ -45,13 +45,11 @@ export class MemorySystemOpsController {
   }
 
   @Get('metrics')
+  @Access('owner')
   @ApiBearer()
   @RateLimit('memory-system')
   @ApiOperation({ summary: "Memory System: the project's memory counts, process figures and rate limits (owner keys)" })
   async memorySystemMetrics(@Auth() auth: AuthContext) {
-    if (auth.role !== Role.OWNER) {
-      throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
-    }
     const stats = await this.entities.stats(auth.projectId);
     const data = {
       project_id: auth.projectId,

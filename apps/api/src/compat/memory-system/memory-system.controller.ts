@@ -26,7 +26,7 @@ import {
   RetrievalService,
 } from '@app/memories';
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
-import { ApiBearer, Auth, IgnoreTenantParams, RateLimit, Writes } from '../../common/decorators';
+import { ApiBearer, Auth, IgnoreTenantParams, RateLimit } from '../../common/decorators';
 import { engineAdd } from '../engine-add';
 import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
 import { addMessage, ok, systemMemories } from './memory-system.envelope';
@@ -68,7 +68,6 @@ export class MemorySystemController {
   ) {}
 
   @Post('v1/memories')
-  @Writes()
   @HttpCode(HttpStatus.CREATED)
   @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
@@ -150,7 +149,6 @@ export class MemorySystemController {
   }
 
   @Put('v1/memories/:memoryId')
-  @Writes()
   @ApiOperation({ summary: 'Memory System: change the content (alias text) and/or replace the metadata' })
   async memorySystemUpdate(
     @Auth() auth: AuthContext,
@@ -168,7 +166,6 @@ export class MemorySystemController {
   }
 
   @Delete('v1/memories/:memoryId')
-  @Writes()
   @ApiOperation({ summary: 'Memory System: delete one memory' })
   async memorySystemDelete(@Auth() auth: AuthContext, @Param('memoryId') memoryId: string) {
     requireUuid(memoryId);

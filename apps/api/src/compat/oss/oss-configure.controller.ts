@@ -4,7 +4,7 @@ import { Embedder, EMBEDDER } from '@app/ai';
 import { AuthContext } from '@app/auth';
 import { AppConfig, AppError, ErrorCode } from '@app/core';
 import { ProjectsService } from '@app/tenancy';
-import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly, Writes } from '../../common/decorators';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly } from '../../common/decorators';
 import { bodySchema } from '../request-schema';
 import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfig } from './oss-config';
 import { isObject } from './oss-requests';
@@ -45,7 +45,6 @@ export class OssConfigureController {
 
   @Post('configure')
   @HttpCode(200)
-  @Writes()
   @ApiOperation({
     summary: "OSS: set the project's configuration (merged over what is stored)",
     description:

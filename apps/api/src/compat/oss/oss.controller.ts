@@ -20,8 +20,7 @@ import {
   IgnoreTenantParams,
   RateLimit,
   ReadsOnly,
-  Writes,
-} from '../../common/decorators';
+  } from '../../common/decorators';
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
@@ -99,7 +98,6 @@ export class OssController {
 
   @Post('memories')
   @HttpCode(200)
-  @Writes()
   @RateLimit('add')
   @UseInterceptors(AddLimitsInterceptor)
   @ApiOperation({
@@ -167,7 +165,6 @@ export class OssController {
   }
 
   @Put('memories/:memory_id')
-  @Writes()
   @ApiOperation({
     summary: 'OSS: update a memory',
     description: 'text replaces the memory, metadata is merged into it, expiration_date (null clears) is set.',
@@ -200,7 +197,6 @@ export class OssController {
   }
 
   @Delete('memories/:memory_id')
-  @Writes()
   @ApiOperation({ summary: 'OSS: delete a memory' })
   async ossDeleteMemory(@Auth() auth: AuthContext, @Param('memory_id') memoryId: string) {
     await oneOssMemory(memoryId, () => this.memories.delete(auth.projectId, memoryId, false));
@@ -208,7 +204,6 @@ export class OssController {
   }
 
   @Delete('memories')
-  @Writes()
   @ApiOperation({ summary: 'OSS: delete the memories of user_id / agent_id / run_id (all given must match), now' })
   async ossDeleteMemories(@Auth() auth: AuthContext, @Query(querySchema(IDS_QUERY_SCHEMA)) query: OssIds) {
     const ids = entityIds(query, true);
@@ -265,7 +260,6 @@ export class OssController {
 
   @Post('reset')
   @HttpCode(200)
-  @Writes()
   @ApiOperation({ summary: 'OSS: delete every memory of the project (its configuration stays)' })
   async ossReset(@Auth() auth: AuthContext) {
     await this.deletion.deleteNow(auth.projectId, { scope: {} });
