@@ -10,7 +10,8 @@ import { ensureChromium, ensureDashboardBuilt, launchChromium } from '../utils/b
 import { WebhookReceiver } from '../utils/webhook-receiver';
 
 const ARTIFACTS = join('.artifacts', 'dashboard');
-const STEP_MS = 15_000;
+/** Each browser step's limit: generous, the machine may be busy with other suites. */
+const STEP_MS = 30_000;
 
 /** The dashboard in headless Chromium against the real API and worker, as an admin would use it. */
 describe('dashboard in a browser', () => {
@@ -158,6 +159,47 @@ describe('dashboard in a browser', () => {
     }
     await page.close();
   }, 120_000);
+
+  it('batch deletes memories, polls a queued add until it finishes and deletes an entity', async () => {
+    for (const content of ['Drinks oolong tea.', 'Collects vinyl records.']) {
+      await request(t.http)
+        .post('/v3/memories/add/')
+        .set('Authorization', `Token ${owner.key}`)
+        .send({ messages: [{ role: 'user', content }], user_id: 'bob', infer: false })
+        .expect(200);
+    }
+    const page = await openSignedIn(owner.key);
+    await page.fill('input[name="filter-user_id"]', 'bob');
+    await page.click('button:has-text("Apply filters")');
+    // The unfiltered list stays on screen until the filtered one arrives.
+    await page.waitForSelector('.pager:has-text("(2 in all)")');
+    expect(await page.locator('table.memories tbody tr').allTextContents()).toEqual([
+      expect.stringContaining('vinyl'),
+      expect.stringContaining('oolong'),
+    ]);
+    for (const box of await page.locator('table.memories tbody input[type="checkbox"]').all()) {
+      await box.check();
+    }
+    await page.click('button:has-text("Delete selected (2)")');
+    await page.waitForSelector('text=No memories match.');
+    expect(await t.prisma.memory.count({ where: { projectId: owner.projectId, userId: 'bob' } })).toBe(0);
+
+    await page.fill('textarea[name="add-text"]', 'I love sushi and I live in Osaka.');
+    await page.fill('input[name="add-user"]', 'carol');
+    await page.check('form[aria-label="Add a memory"] input[type="checkbox"]');
+    await page.click('form[aria-label="Add a memory"] button:has-text("Add")');
+    const queued = (await page.textContent('.notice:has-text("Queued as event")'))!;
+    const eventId = /event (\S+) /.exec(queued)![1];
+    await nav(page, 'Events');
+    await page.click(`table tr:has-text("${eventId}")`);
+    await page.waitForSelector('.detail .tag:has-text("SUCCEEDED")');
+    await shot(page, 'event');
+
+    await nav(page, 'Entities');
+    await page.click('table tr:has-text("carol") button:has-text("Delete")');
+    await page.waitForSelector('.notice:has-text("Deleting user")');
+    await page.close();
+  }, 60_000);
 
   it('creates a key shown once and revokes it: the API refuses it from then on', async () => {
     const page = await openSignedIn(owner.key);
