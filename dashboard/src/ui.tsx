@@ -61,7 +61,7 @@ export function useAction() {
       setBusy(false);
     }
   }, []);
-  return { busy, error, run, setError };
+  return { busy, error, run };
 }
 
 export const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
