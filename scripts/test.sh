@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: prepare a fresh clone, type-check, then run every jest suite on its own database
+# `npm test`: prepare a fresh clone, type-check and lint, then run every jest suite on its own database
 # (TEST_DATABASE_URL, per-file copies of a migrated template) and Redis prefix, so a running
 # server is never disturbed. Extra arguments go to jest (e.g. `npm test -- test/e2e/auth`).
 source "$(dirname "$0")/lib/prepare.sh"
@@ -8,9 +8,10 @@ export DATABASE_URL="${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/m
 export REDIS_PREFIX="${TEST_REDIS_PREFIX:-mem0test}"
 export NODE_ENV=test
 
-step "type-checking"
+step "type-checking and linting"
 tsc --noEmit -p tsconfig.json
 tsc --noEmit -p dashboard/tsconfig.json
+eslint apps libs test scripts prisma.config.ts
 # The launcher and outage tests run the built processes, as `npm start` does.
 build_if_stale
 build_dashboard_if_stale

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { parseFilter } from '@app/filters';
-import { RetrievalRepository } from '../../libs/memories/src/repositories/retrieval.repository';
+import { RetrievalRepository } from '@app/memories';
 import { waitForEvent } from '../utils/events';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 

@@ -57,7 +57,7 @@ describe('accepted work finishes whatever Postgres and Redis do', () => {
     const requeue = jest.spyOn(queue, 'requeue');
     const eventIds = await acceptWhilePaused(4);
     await rig.pg.stop('fast');
-    worker(IngestionProcessor).resume();
+    await worker(IngestionProcessor).resume();
     for (const id of eventIds) {
       await eventually(async () =>
         (await queue.inspect(JobName.AddMemories, id)).state === 'failed' ? true : undefined,
@@ -86,8 +86,8 @@ describe('accepted work finishes whatever Postgres and Redis do', () => {
     expect((await eventually(() => queue.inspect(JobName.AddMemories, eventIds[0]).catch(() => undefined))).state).toBe(
       'unknown',
     );
-    worker(IngestionProcessor).resume();
-    worker(ExportsProcessor).resume();
+    await worker(IngestionProcessor).resume();
+    await worker(ExportsProcessor).resume();
     await expectStored(eventIds);
     const exported = await eventually(async () => {
       const row = await t.prisma.memoryExport.findFirst({ where: { id: created.body.id } });

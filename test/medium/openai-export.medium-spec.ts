@@ -1,5 +1,4 @@
-import { compileJsonSchema } from '../../libs/ai/src/json-schema';
-import { OpenAiLlmProvider } from '../../libs/ai/src/openai/openai-llm.provider';
+import { compileJsonSchema, OpenAiLlmProvider } from '@app/ai';
 import { chatKind, exportRequest, FakeOpenAi, startFakeOpenAi } from '../utils/fake-openai';
 
 describe('OpenAI provider schema export (fillSchema) against a fake OpenAI server', () => {

@@ -1,6 +1,10 @@
-import { DEFAULT_CATEGORIES } from '../../libs/ai/src/ai.types';
-import { OpenAiEmbedder, OpenAiEmbedderOptions } from '../../libs/ai/src/openai/openai-embedder';
-import { OpenAiLlmOptions, OpenAiLlmProvider } from '../../libs/ai/src/openai/openai-llm.provider';
+import {
+  DEFAULT_CATEGORIES,
+  OpenAiEmbedder,
+  OpenAiEmbedderOptions,
+  OpenAiLlmOptions,
+  OpenAiLlmProvider,
+} from '@app/ai';
 import {
   chatKind,
   defaultChatReply,

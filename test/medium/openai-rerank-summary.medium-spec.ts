@@ -1,5 +1,4 @@
-import { NO_MEMORIES_SUMMARY } from '../../libs/ai/src/ai.types';
-import { OpenAiLlmProvider } from '../../libs/ai/src/openai/openai-llm.provider';
+import { NO_MEMORIES_SUMMARY, OpenAiLlmProvider } from '@app/ai';
 import { chatKind, FakeOpenAi, rerankRequest, startFakeOpenAi, summaryMemories } from '../utils/fake-openai';
 
 describe('OpenAI provider rerank and summary against a fake OpenAI server', () => {

@@ -5,10 +5,9 @@ import { Writable } from 'node:stream';
 import { Command } from 'commander';
 import request from 'supertest';
 import { Embedder, EMBEDDER } from '@app/ai';
-import { PortabilityService } from '@app/memories';
+import { PortabilityRepository, PortabilityService } from '@app/memories';
 import { AdminService, BootstrapService } from '@app/tenancy';
 import { registerCommands } from '../../apps/admin/src/commands';
-import { PortabilityRepository } from '../../libs/memories/src/repositories/portability.repository';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
 /** Export from one database, import into a project of a second one, and compare row by row. */

@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
-import { createOfflineEmbedder } from '../../libs/ai/src/offline/offline-embedders';
-import { defaultTablePath } from '../../libs/ai/src/offline/embedder-table';
-import { ReembedRepository } from '../../libs/memories/src/repositories/reembed.repository';
-import { VectorIndexRepository } from '../../libs/memories/src/repositories/vector-index.repository';
-import { ReembedService } from '../../libs/memories/src/services/reembed.service';
+import { createOfflineEmbedder, defaultTablePath, HashEmbedder } from '@app/ai';
+import { ReembedRepository, ReembedService, VectorIndexRepository } from '@app/memories';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 describe('reembed (npm run admin -- reembed)', () => {

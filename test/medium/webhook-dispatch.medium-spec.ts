@@ -1,5 +1,5 @@
 import { PrismaService } from '@app/core';
-import { DeliveriesRepository } from '../../libs/webhooks/src/repositories/deliveries.repository';
+import { DeliveriesRepository } from '@app/webhooks';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 /** The outbox claim on real Postgres: several dispatchers at once, and again, create each delivery once. */

@@ -37,7 +37,7 @@ import {
   SCHEMA_HEADING,
   SEARCH_QUERY_HEADING,
   SUMMARY_MEMORIES_HEADING,
-} from '../../libs/ai/src/openai/prompts';
+} from '@app/ai';
 
 export interface FakeChatBody {
   model: string;

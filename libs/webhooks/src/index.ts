@@ -5,3 +5,4 @@ export * from './dto/webhook.dto';
 export * from './event-types';
 export * from './services/webhooks.service';
 export * from './webhooks.module';
+export * from './repositories/deliveries.repository';
