@@ -1,5 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { PROCESSOR_METADATA } from '@nestjs/bullmq/dist/bull.constants';
+import { Injectable, Logger, OnModuleInit, Type } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { Job } from 'bullmq';
 import { AppConfig, contextFromCarrier, inSpan, MetricsService, TRACE_CARRIER, unavailableDependency } from '@app/core';
@@ -82,3 +83,22 @@ export class WebhookDeliveryProcessor extends DispatchingProcessor {}
 
 @Processor(QueueName.Exports, { settings: { backoffStrategy: jobBackoff } })
 export class ExportsProcessor extends DispatchingProcessor {}
+
+/** The consumer of every queue: the Record type makes a queue without one a compile error. */
+export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
+  [QueueName.MemoryIngestion]: IngestionProcessor,
+  [QueueName.Categorization]: CategorizationProcessor,
+  [QueueName.MemoryDeletion]: DeletionProcessor,
+  [QueueName.WebhookDelivery]: WebhookDeliveryProcessor,
+  [QueueName.Exports]: ExportsProcessor,
+};
+
+/** Refuses to boot when a queue's listed processor consumes another queue (its jobs would wait forever). */
+export function checkProcessors(processors: Record<string, Type<WorkerHost>>): void {
+  const wrong = Object.entries(processors).filter(
+    ([queue, processor]) => (Reflect.getMetadata(PROCESSOR_METADATA, processor) as { name?: string })?.name !== queue,
+  );
+  if (wrong.length > 0) {
+    throw new Error(`queues without their processor: ${wrong.map(([queue]) => queue).join(', ')}`);
+  }
+}
