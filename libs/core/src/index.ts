@@ -13,6 +13,7 @@ export * from './redis/redis.module';
 export * from './tracing/spans';
 export * from './tracing/tracing.service';
 export * from './util/ids';
+export * from './util/json-object';
 export { Prisma, Role } from './prisma/generated/client';
 export type {
   AgentAccount,

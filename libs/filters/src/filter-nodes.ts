@@ -1,4 +1,16 @@
-import { FilterNode } from './filter.types';
+import { EntityField, FilterNode } from './filter.types';
+
+/** Matches every memory of the project: the AND of nothing. */
+export const matchAll = (): FilterNode => ({ kind: 'and', children: [] });
+
+export const eq = (field: EntityField, value: string): FilterNode => ({ kind: 'entity', field, op: 'eq', value });
+
+export const isIn = (field: EntityField, values: string[]): FilterNode => ({ kind: 'entity', field, op: 'in', values });
+
+/** The field is set (the `"*"` wildcard). */
+export const exists = (field: EntityField): FilterNode => ({ kind: 'entity', field, op: 'exists' });
+
+export const ids = (values: string[]): FilterNode => ({ kind: 'ids', values });
 
 /** AND of the non-null nodes; null when none. */
 export function allOf(nodes: (FilterNode | null | undefined)[]): FilterNode | null {
@@ -11,7 +23,7 @@ export function allOf(nodes: (FilterNode | null | undefined)[]): FilterNode | nu
 
 /** The conditions of one object: a single one stands alone, several are ANDed, none match everything. */
 export function conjunction(nodes: FilterNode[]): FilterNode {
-  return allOf(nodes) ?? { kind: 'and', children: [] };
+  return allOf(nodes) ?? matchAll();
 }
 
 export function disjunction(nodes: FilterNode[]): FilterNode {

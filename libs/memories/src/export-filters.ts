@@ -1,13 +1,10 @@
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, ErrorCode, isObject } from '@app/core';
 import { ENTITY_FIELDS, FilterNode } from '@app/filters';
 
 /** Contract 7.6 (create) and 7.7 (read) refusals of a filter that scopes no entity. */
 export const EXPORT_SCOPE_REQUIRED =
   'One of the filters: app_id, user_id, agent_id, run_id, memory_export_id is required!';
 export const EXPORT_GET_SCOPE_REQUIRED = 'One of the filters: app_id, user_id, agent_id, run_id is required!';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A JSON object given as an object or as JSON text (Python type-hints some of these as `str`); else undefined. */
 export function objectOrJson(value: unknown): Record<string, unknown> | undefined {

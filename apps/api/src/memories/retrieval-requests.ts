@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, ErrorCode, isObject } from '@app/core';
 import { allOf, FilterNode, isEntityScoped, LegacyParams, legacyFilter, parseFilter } from '@app/filters';
 import { ListMemoriesDto, RetrievalOptionsDto, RetrievalScope } from '@app/memories';
 import { metadataFromQuery } from './query-params';
@@ -14,9 +14,6 @@ export const V3_SCOPE_REQUIRED =
   'At least one entity filter (user_id, agent_id, app_id, run_id) is required in filters.';
 export const V2_SCOPE_REQUIRED = 'One of the filters: app_id, user_id, agent_id, run_id is required!';
 export const V1_SEARCH_SCOPE_REQUIRED = 'At least one of the filters: agent_id, user_id, app_id, run_id is required!';
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 const bad = (message: string) => AppError.error(ErrorCode.BadRequest, message);
 

@@ -1,3 +1,4 @@
+import { isObject } from '@app/core';
 import { Embedder } from '../ai.types';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
 import { extractValue, extractValues, propertyStems, relatedStems } from './value-extractor';
@@ -328,8 +329,4 @@ class SchemaFiller {
     }
     return isObject(node) ? node : null;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

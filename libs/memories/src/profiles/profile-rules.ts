@@ -1,5 +1,5 @@
 import { compileJsonSchema, InvalidSchemaError, JsonSchema } from '@app/ai';
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, ErrorCode, isObject } from '@app/core';
 
 /** Only users carry profiles. */
 export type ProfileEntityType = 'user';
@@ -47,10 +47,6 @@ export type JobRequest =
   | { operation: 'sample'; entityType: ProfileEntityType; limit: number };
 
 const bad = (detail: string) => AppError.detail(ErrorCode.BadRequest, detail);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Only the keys present are written; misplaced or unknown keys are refused rather than silently dropped. */
 export function parseSettingsUpdate(body: unknown): SettingsUpdate {

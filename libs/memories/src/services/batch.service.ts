@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
-import { AppError, ErrorCode, isUuid, Memory } from '@app/core';
+import { AppError, ErrorCode, isObject, isUuid, Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
@@ -18,9 +18,6 @@ interface BatchUpdate {
 }
 
 const bad = (message: string) => AppError.error(ErrorCode.BadRequest, message);
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** A list of up to MAX_BATCH items; `verb` completes the platform's "can be updated/deleted" message. */
 function items(raw: unknown, verb: 'updated' | 'deleted'): unknown[] {
   if (!Array.isArray(raw)) {

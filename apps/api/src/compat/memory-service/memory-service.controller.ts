@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
-import { allOf } from '@app/filters';
+import { allOf, isIn } from '@app/filters';
 import { AddMemoriesService, AddOutcome, mapMemory, MemoriesService, RetrievalService } from '@app/memories';
 import {
   AllowAnonymous,
@@ -118,7 +118,7 @@ export class MemoryServiceController {
   })
   async searchCombined(@Auth() auth: AuthContext, @Body(bodySchema(COMBINED_SEARCH_SCHEMA)) body: CombinedSearchBody) {
     const owner = idsFilter({ user_id: body.user_id, agent_id: body.agent_id });
-    const recent = { kind: 'entity', field: 'run_id', op: 'in', values: recentRunIds(body.recent_days) } as const;
+    const recent = isIn('run_id', recentRunIds(body.recent_days));
     const options = this.searchOptions(body);
     const [longTerm, shortTerm] = await Promise.all([
       this.retrieval.search(auth.projectId, { filter: allOf([owner, NO_RUN])! }, options),

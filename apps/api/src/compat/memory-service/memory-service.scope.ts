@@ -1,4 +1,4 @@
-import { allOf, EntityField, FilterNode } from '@app/filters';
+import { allOf, EntityField, eq, exists, FilterNode, matchAll, not } from '@app/filters';
 import { SearchHit } from '@app/memories';
 
 export type MemorySource = 'long_term' | 'short_term';
@@ -10,12 +10,12 @@ export type MemorySource = 'long_term' | 'short_term';
 export function idsFilter(ids: Partial<Record<EntityField, string | null | undefined>>): FilterNode {
   const nodes = Object.entries(ids)
     .filter((entry): entry is [EntityField, string] => typeof entry[1] === 'string' && entry[1] !== '')
-    .map(([field, value]): FilterNode => ({ kind: 'entity', field, op: 'eq', value }));
-  return allOf(nodes) ?? { kind: 'and', children: [] };
+    .map(([field, value]) => eq(field, value));
+  return allOf(nodes) ?? matchAll();
 }
 
 /** Long-term memory has no run_id. */
-export const NO_RUN: FilterNode = { kind: 'not', child: { kind: 'entity', field: 'run_id', op: 'exists' } };
+export const NO_RUN: FilterNode = not(exists('run_id'));
 
 /** The run_ids of the last `days` UTC days, today first, as YYYY-MM-DD (short-term memory's run_ids). */
 export function recentRunIds(days: number, now: Date = new Date()): string[] {

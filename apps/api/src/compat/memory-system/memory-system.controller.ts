@@ -16,7 +16,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { isUuid } from '@app/core';
-import { FilterNode } from '@app/filters';
+import { eq, ids as idsIn } from '@app/filters';
 import {
   AddMemoriesDto,
   AddMemoriesService,
@@ -42,7 +42,6 @@ import {
 } from './memory-system.schemas';
 import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
 
-const userFilter = (userId: string): FilterNode => ({ kind: 'entity', field: 'user_id', op: 'eq', value: userId });
 
 /** The add request the engine runs: a bare string is one user message. */
 function toAddDto(body: AddBody): AddMemoriesDto {
@@ -88,7 +87,7 @@ export class MemorySystemController {
     const { rows } = ids.length
       ? await this.retrieval.list(
           auth.projectId,
-          { filter: { kind: 'ids', values: ids } },
+          { filter: idsIn(ids) },
           { offset: 0, limit: ids.length },
         )
       : { rows: [] };
@@ -108,7 +107,7 @@ export class MemorySystemController {
   async memorySystemSearch(@Auth() auth: AuthContext, @Query(querySchema(SEARCH_SCHEMA)) query: SearchQuery) {
     const { hits } = await this.retrieval.search(
       auth.projectId,
-      { filter: userFilter(query.user_id) },
+      { filter: eq('user_id', query.user_id) },
       { query: query.query, topK: query.limit, threshold: null, rerank: false, hybrid: false },
     );
     const data = await systemMemories(
@@ -132,7 +131,7 @@ export class MemorySystemController {
     @Query(querySchema(PAGE_SCHEMA)) page: PageQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const { rows, count } = await this.retrieval.list(auth.projectId, { filter: userFilter(userId) }, page);
+    const { rows, count } = await this.retrieval.list(auth.projectId, { filter: eq('user_id', userId) }, page);
     const data = await systemMemories(
       this.memories,
       auth.projectId,

@@ -1,6 +1,5 @@
 import { Embedder } from '@app/ai';
-import { AppConfig, AppError, ErrorCode } from '@app/core';
-import { isObject } from './oss-requests';
+import { AppConfig, AppError, ErrorCode, isObject } from '@app/core';
 import { OssConfig } from './oss.schemas';
 
 /**

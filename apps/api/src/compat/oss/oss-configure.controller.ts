@@ -2,12 +2,11 @@ import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AuthContext } from '@app/auth';
-import { AppConfig, AppError, ErrorCode } from '@app/core';
+import { AppConfig, AppError, ErrorCode, isObject } from '@app/core';
 import { ProjectsService } from '@app/tenancy';
 import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly } from '../../common/decorators';
 import { bodySchema } from '../request-schema';
 import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfig } from './oss-config';
-import { isObject } from './oss-requests';
 import { CONFIGURE_SCHEMA, INSTRUCTIONS_SCHEMA, InstructionsBody, OssConfig } from './oss.schemas';
 
 /** The mem0 OSS REST server's configuration routes, per project. */

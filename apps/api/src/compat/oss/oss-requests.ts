@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, ErrorCode, isObject } from '@app/core';
 import { allOf, FILTER_KEYS, FilterError, FilterNode, isEntityScoped, legacyFilter, parseFilter } from '@app/filters';
 import { Scope } from '@app/memories';
 import { OssIds } from './oss.schemas';
@@ -13,9 +13,6 @@ const ENTITY_KEYS = ['user_id', 'agent_id', 'run_id'] as const;
 export type EntityIds = Partial<Record<(typeof ENTITY_KEYS)[number], string>>;
 
 export const badRequest = (detail: string) => AppError.detail(ErrorCode.BadRequest, detail);
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** Trimmed; blank ones and ones with inner whitespace refused (mem0 `_validate_and_trim_entity_id`). */
 function entityId(value: string, name: string): string {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseIn
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode, Role } from '@app/core';
-import { legacyFilter } from '@app/filters';
+import { legacyFilter, matchAll } from '@app/filters';
 import {
   AddMemoriesService,
   DeletionService,
@@ -44,7 +44,6 @@ import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
 const PROCEDURAL = 'procedural_memory';
 const ALL_MEMORIES_LIMIT = 1000;
 const LIST_TOP_K = 20;
-const MATCH_ALL = { kind: 'and' as const, children: [] };
 
 /** A listed memory as mem0's `get_all` returns it: as `get`, without the score. */
 function listedMemory(memory: MemoryResponse) {
@@ -150,7 +149,7 @@ export class OssController {
       }
       // The full listing is raw upstream: expired memories included.
       const page = { offset: 0, limit: query.top_k ?? ALL_MEMORIES_LIMIT };
-      const { rows } = await this.retrieval.list(auth.projectId, { filter: MATCH_ALL, showExpired: true }, page);
+      const { rows } = await this.retrieval.list(auth.projectId, { filter: matchAll(), showExpired: true }, page);
       return { results: rows.map((row) => rawMemory(mapMemory(row))) };
     }
     const scope = { filter: legacyFilter(ids)!, showExpired: query.show_expired };
