@@ -103,7 +103,12 @@ italian = next(row["id"] for row in out["get_all"]["results"] if row["memory"] =
 out["batch_update"] = client.batch_update([{"memory_id": italian, "text": "Speaks Italian fluently."}])
 out["get_after_batch"] = client.get(italian)
 out["delete"] = client.delete(italian)
+out["get_summary"] = client.get_summary(filters={"user_id": "pia"})
 out["delete_users"] = client.delete_users(user_id="pia")
+client.add("Owns a kayak.", user_id="quinn", infer=False)
+out["delete_all"] = client.delete_all(user_id="quinn")
+client.add("Owns a canoe.", user_id="rosa", infer=False)
+out["reset"] = client.reset()
 json.dump(out, sys.stdout)
 `;
 
@@ -172,6 +177,11 @@ describe('the Python MemoryClient against this server', () => {
     expect(out.feedback).toMatchObject({ id: expect.any(String), feedback: 'POSITIVE', feedback_reason: 'accurate' });
     await queuesIdle(t);
     expect(await t.prisma.webhook.count({ where: { projectId: a.projectId } })).toBe(0);
-    expect(await t.prisma.memory.count({ where: { projectId: a.projectId, userId: 'pia' } })).toBe(0);
+    expect(out.get_summary).toEqual([
+      expect.objectContaining({ filters: { user_id: 'pia' }, summary: 'Hobbies: Loves hiking in the Dolomites.' }),
+    ]);
+    expect(out.reset).toEqual({ message: 'Client reset successful. All users and memories deleted.' });
+    // delete_users, delete_all and reset: nothing is left.
+    expect(await t.prisma.memory.count({ where: { projectId: a.projectId } })).toBe(0);
   });
 });

@@ -36,7 +36,8 @@ export class AgentSignupService {
     if (!this.config.env.AGENT_SIGNUP_ENABLED) {
       throw AppError.detail(ErrorCode.Forbidden, AGENT_SIGNUP_OFF);
     }
-    const caller = input.agentCaller === undefined || input.agentCaller === null ? null : canonicalCaller(input.agentCaller);
+    const caller =
+      input.agentCaller === undefined || input.agentCaller === null ? null : canonicalCaller(input.agentCaller);
     const source = typeof input.source === 'string' && input.source.trim() ? input.source.trim().slice(0, 100) : null;
     const { name, email, userId } = await this.newUser();
     const { org, project } = await this.admin.createOrganization(name, email);
