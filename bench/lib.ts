@@ -30,11 +30,11 @@ export function writeResult(name: string, result: unknown): string {
 /**
  * Starts the built API and worker (dist/) as separate processes, like `npm start` does; `supervised`
  * runs them under scripts/launch.mjs (npm start's launcher, which restarts one that dies), whose pid is
- * then the only one in `pids`.
+ * then the only one in `pids`; `cwd` runs another checkout's build.
  */
 export async function startServer(
   env: Record<string, string>,
-  options: { supervised?: boolean } = {},
+  options: { supervised?: boolean; cwd?: string } = {},
 ): Promise<{ baseUrl: string; stop: () => Promise<void>; pids: number[] }> {
   const port = env.PORT ?? '8765';
   const entries = options.supervised
@@ -42,6 +42,7 @@ export async function startServer(
     : ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js'];
   const children: ChildProcess[] = entries.map((entry) =>
     spawn(process.execPath, [entry], {
+      cwd: options.cwd,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
       stdio: ['ignore', 'inherit', 'inherit'],
     }),
