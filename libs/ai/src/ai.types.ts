@@ -99,6 +99,36 @@ export interface SchemaFillRequest {
   instructions?: string | null;
 }
 
+/** Memories a new fact contradicts (supersede) or restates with more detail (merge). */
+export type LifecycleAction = 'supersede' | 'merge';
+
+export interface LifecycleRequest {
+  /** The add's new facts, each with the active memories of its scope most like it (best first). */
+  facts: { text: string; candidates: SimilarMemory[] }[];
+  /** Where this call's tokens are added. */
+  usage?: TokenUsage;
+}
+
+export interface LifecycleDecision {
+  /** Position of the fact in the request. */
+  fact: number;
+  memoryId: string;
+  action: LifecycleAction;
+  /** The fact only says the memory stopped being true and another fact of the add replaces it: nothing to store. */
+  redundant?: boolean;
+}
+
+export interface SynthesisRequest {
+  /** One user's memories, oldest first. */
+  memories: { id: string; text: string; categories: string[] }[];
+}
+
+/** A higher-order pattern distilled from several memories (its evidence). */
+export interface SynthesizedPattern {
+  text: string;
+  sourceIds: string[];
+}
+
 /** What summarize answers for an empty list of memories, without asking a model. */
 export const NO_MEMORIES_SUMMARY = 'There are no memories to summarise.';
 
@@ -116,6 +146,10 @@ export interface LlmProvider {
    * nothing). Best effort: the caller validates it against the schema.
    */
   fillSchema(request: SchemaFillRequest): Promise<Record<string, unknown>>;
+  /** Which candidates each new fact supersedes or merges (at most one action per memory). */
+  judgeLifecycle(request: LifecycleRequest): Promise<LifecycleDecision[]>;
+  /** Patterns across a user's memories, each naming the memories it comes from; none when nothing recurs. */
+  synthesize(request: SynthesisRequest): Promise<SynthesizedPattern[]>;
 }
 
 export interface Embedder {

@@ -7,3 +7,4 @@ export { createOfflineEmbedder } from './offline/offline-embedders';
 export * from './openai/openai-embedder';
 export * from './openai/openai-llm.provider';
 export * from './openai/prompts';
+export { LIFECYCLE_FACTS_HEADING, SYNTHESIS_MEMORIES_HEADING } from './openai/lifecycle-prompts';

@@ -8,6 +8,8 @@ const LLM_OPERATIONS: ReadonlySet<PropertyKey> = new Set<keyof LlmProvider>([
   'rerank',
   'summarize',
   'fillSchema',
+  'judgeLifecycle',
+  'synthesize',
 ]);
 
 /**

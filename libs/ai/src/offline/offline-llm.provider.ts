@@ -5,15 +5,21 @@ import {
   Embedder,
   ExtractionRequest,
   ExtractionResult,
+  LifecycleDecision,
+  LifecycleRequest,
   LlmProvider,
   RerankRequest,
   SchemaFillRequest,
   SimilarMemory,
   SummaryRequest,
+  SynthesisRequest,
+  SynthesizedPattern,
   UpdateDecision,
   UpdateRequest,
 } from '../ai.types';
 import { extractFacts } from './fact-extractor';
+import { judgeOffline } from './lifecycle-rules';
+import { synthesizeOffline } from './offline-synthesis';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
 import { summarizeOffline } from './offline-summary';
 import { embedderRelevance, fillSchemaOffline } from './schema-filler';
@@ -180,6 +186,24 @@ export class OfflineLlmProvider implements LlmProvider {
   async fillSchema(request: SchemaFillRequest): Promise<Record<string, unknown>> {
     const memories = request.memories.map((memory) => memory.trim()).filter(Boolean);
     return fillSchemaOffline(request.schema, memories, embedderRelevance(this.embedder));
+  }
+
+  /** Slot rules and the restatement test (see lifecycle-rules.ts), on this provider's own similarities. */
+  async judgeLifecycle(request: LifecycleRequest): Promise<LifecycleDecision[]> {
+    const facts = await Promise.all(
+      request.facts.map(async (fact) => {
+        if (fact.candidates.length === 0) return fact;
+        const vectors = await this.embedder.embed([fact.text || ' ', ...fact.candidates.map((c) => c.text || ' ')]);
+        const candidates = fact.candidates.map((c, i) => ({ ...c, similarity: dot(vectors[0], vectors[i + 1]) }));
+        return { ...fact, candidates };
+      }),
+    );
+    return judgeOffline({ facts });
+  }
+
+  /** Grouping by category with a template (see offline-synthesis.ts). */
+  async synthesize(request: SynthesisRequest): Promise<SynthesizedPattern[]> {
+    return synthesizeOffline(request);
   }
 
   /** Includes/excludes matching: shared words, a shared category, or embedding similarity. */

@@ -3,6 +3,8 @@ import type { ChatCompletion, ChatCompletionMessageParam } from 'openai/resource
 import {
   CategorizeRequest,
   emptyUsage,
+  LifecycleDecision,
+  LifecycleRequest,
   ExtractedFact,
   ExtractionRequest,
   ExtractionResult,
@@ -11,6 +13,8 @@ import {
   RerankRequest,
   SchemaFillRequest,
   SummaryRequest,
+  SynthesisRequest,
+  SynthesizedPattern,
   TokenUsage,
   UpdateDecision,
   UpdateRequest,
@@ -26,6 +30,8 @@ import {
   PromptPair,
 } from './prompts';
 import { describeOpenAiError } from './openai-errors';
+import { InvalidReply } from './invalid-reply';
+import { buildLifecyclePrompt, buildSynthesisPrompt, parseLifecycle, parsePatterns } from './lifecycle-prompts';
 
 export interface OpenAiLlmOptions {
   apiKey: string;
@@ -39,8 +45,6 @@ export interface OpenAiLlmOptions {
 
 const ATTEMPTS = 2;
 const SHOWN_REPLY_CHARS = 300;
-
-class InvalidReply extends Error {}
 
 /** JSON mode (with the re-ask asking for the JSON object again) or plain text; an optional cap of the answer. */
 interface ChatMode {
@@ -140,6 +144,22 @@ export class OpenAiLlmProvider implements LlmProvider {
     });
   }
 
+  /** One call for the whole add: every fact with its candidates. */
+  async judgeLifecycle(request: LifecycleRequest): Promise<LifecycleDecision[]> {
+    const prompt = buildLifecyclePrompt(request);
+    if (!prompt) return [];
+    return this.completeJson('supersede and merge', prompt.pair, request.usage ?? emptyUsage(), (value) =>
+      parseLifecycle(value, prompt.memories),
+    );
+  }
+
+  async synthesize(request: SynthesisRequest): Promise<SynthesizedPattern[]> {
+    if (request.memories.length === 0) return [];
+    return this.completeJson('synthesis', buildSynthesisPrompt(request), emptyUsage(), (value) =>
+      parsePatterns(value, request),
+    );
+  }
+
   private completeJson<T>(
     operation: string,
     prompt: PromptPair,
@@ -227,7 +247,6 @@ export class OpenAiLlmProvider implements LlmProvider {
     });
   }
 }
-
 
 function truncate(content: string | null): string {
   if (content === null) return '(no content)';
