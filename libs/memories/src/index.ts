@@ -31,6 +31,7 @@ export * from './services/reembed.service';
 export * from './services/retrieval-events.service';
 export type { RetrievalEvent } from './repositories/retrieval-events.repository';
 export * from './services/retrieval.service';
+export * from './services/search-defaults';
 export * from './services/summary.service';
 export * from './services/usage.service';
 export * from './services/vector-index.service';

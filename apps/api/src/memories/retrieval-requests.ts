@@ -1,5 +1,14 @@
 import { AppError, ErrorCode, isObject } from '@app/core';
-import { allOf, FilterNode, isEntityScoped, LegacyParams, legacyFilter, parseFilter } from '@app/filters';
+import {
+  allOf,
+  ENTITY_FIELDS,
+  EntityField,
+  FilterNode,
+  isEntityScoped,
+  LegacyParams,
+  legacyFilter,
+  parseFilter,
+} from '@app/filters';
 import { ListMemoriesDto, RetrievalOptionsDto, RetrievalScope } from '@app/memories';
 import { metadataFromQuery } from './query-params';
 
@@ -7,8 +16,6 @@ import { metadataFromQuery } from './query-params';
  * How each API version turns its request into one filter: v3 wants
  * entity ids inside `filters`; v2 ANDs top-level ids into `filters`; v1 takes flat parameters.
  */
-
-const ENTITY_KEYS = ['user_id', 'agent_id', 'app_id', 'run_id'] as const;
 
 export const V3_SCOPE_REQUIRED =
   'At least one entity filter (user_id, agent_id, app_id, run_id) is required in filters.';
@@ -18,9 +25,9 @@ export const V1_SEARCH_SCOPE_REQUIRED = 'At least one of the filters: agent_id, 
 const bad = (message: string) => AppError.error(ErrorCode.BadRequest, message);
 
 /** Top-level entity ids as strings (numbers are stringified; anything else is refused). */
-function entityParams(source: Record<string, unknown>): Partial<Record<(typeof ENTITY_KEYS)[number], string>> {
-  const params: Partial<Record<(typeof ENTITY_KEYS)[number], string>> = {};
-  for (const key of ENTITY_KEYS) {
+function entityParams(source: Record<string, unknown>): Partial<Record<EntityField, string>> {
+  const params: Partial<Record<EntityField, string>> = {};
+  for (const key of ENTITY_FIELDS) {
     const value = source[key];
     if (value === undefined || value === null || value === '') {
       continue;
@@ -56,7 +63,7 @@ function scoped(filter: FilterNode | null, error: AppError): FilterNode {
 
 /** v3 list and search: `filters` required, entity ids only inside it. */
 export function v3Scope(dto: ListMemoriesDto | RetrievalOptionsDto): RetrievalScope {
-  if (ENTITY_KEYS.some((key) => dto[key] !== undefined)) {
+  if (ENTITY_FIELDS.some((key) => dto[key] !== undefined)) {
     throw bad('Entity ids (user_id, agent_id, app_id, run_id) must be passed inside filters, not at the top level.');
   }
   if (!isObject(dto.filters)) {

@@ -3,12 +3,18 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { parseFilter } from '@app/filters';
-import { mapMemory, RetrievalService, SearchHit, SearchMemoriesDto, SummaryDto, SummaryService } from '@app/memories';
+import {
+  mapMemory,
+  RetrievalService,
+  SEARCH_DEFAULTS,
+  SearchHit,
+  SearchMemoriesDto,
+  SummaryDto,
+  SummaryService,
+} from '@app/memories';
 import { ApiToken, Auth, OnInvalid, RateLimit, ReadsOnly } from '../common/decorators';
 import { project, v1SearchScope, v2Scope, v3Scope } from './retrieval-requests';
 import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
-
-const TOP_K = 10;
 
 const instant = (value: number | string | undefined) =>
   value === undefined ? undefined : typeof value === 'number' ? new Date(value * 1000) : new Date(value);
@@ -19,8 +25,8 @@ const withScore = (hit: SearchHit) => ({ ...hit.memory, score: hit.score });
 export async function v3Search(retrieval: RetrievalService, projectId: string, dto: SearchMemoriesDto) {
   const { hits } = await retrieval.search(projectId, v3Scope(dto), {
     query: dto.query,
-    topK: dto.top_k ?? TOP_K,
-    threshold: dto.threshold ?? 0.1,
+    topK: dto.top_k ?? SEARCH_DEFAULTS.topK,
+    threshold: dto.threshold ?? SEARCH_DEFAULTS.v3Threshold,
     rerank: dto.rerank === true,
     hybrid: true,
     referenceDate: instant(dto.reference_date),
@@ -62,8 +68,8 @@ export class SearchMemoriesController {
   async searchV2(@Auth() auth: AuthContext, @Body() dto: SearchMemoriesDto) {
     const { hits } = await this.retrieval.search(auth.projectId, v2Scope(dto), {
       query: dto.query,
-      topK: dto.top_k ?? dto.limit ?? TOP_K,
-      threshold: dto.threshold ?? 0.3,
+      topK: dto.top_k ?? dto.limit ?? SEARCH_DEFAULTS.topK,
+      threshold: dto.threshold ?? SEARCH_DEFAULTS.v2Threshold,
       rerank: dto.rerank === true,
       hybrid: dto.keyword_search === true,
     });
@@ -83,7 +89,7 @@ export class SearchMemoriesController {
       return this.searchV2(auth, dto);
     }
     const scope = v1SearchScope(dto);
-    const topK = dto.top_k ?? dto.limit ?? TOP_K;
+    const topK = dto.top_k ?? dto.limit ?? SEARCH_DEFAULTS.topK;
     const results = dto.only_metadata_based_search
       ? (await this.retrieval.list(auth.projectId, scope, { offset: 0, limit: topK })).rows.map((row) =>
           project({ ...mapMemory(row), score: null }, dto.fields),

@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { ChatMessage, Embedder, EMBEDDER, emptyUsage, TokenUsage } from '@app/ai';
 import { AppError, ErrorCode, Memory } from '@app/core';
+import { ENTITY_FIELDS, EntityField } from '@app/filters';
 import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
@@ -164,17 +165,15 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-const ENTITY_KEYS = ['user_id', 'agent_id', 'app_id', 'run_id'] as const;
-
 /** Normalises an add body into what the pipeline runs (and the event stores). */
 export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
-  const ids: Record<(typeof ENTITY_KEYS)[number], string | null> = {
+  const ids: Record<EntityField, string | null> = {
     user_id: null,
     agent_id: null,
     app_id: null,
     run_id: null,
   };
-  for (const key of ENTITY_KEYS) {
+  for (const key of ENTITY_FIELDS) {
     const lifted = dto.filters?.[key];
     ids[key] = dto[key] ?? (typeof lifted === 'string' && lifted && lifted !== '*' ? lifted : null);
   }

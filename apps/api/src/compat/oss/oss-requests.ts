@@ -1,6 +1,6 @@
 import { AppError, ErrorCode, isObject } from '@app/core';
 import { allOf, FILTER_KEYS, FilterError, FilterNode, isEntityScoped, legacyFilter, parseFilter } from '@app/filters';
-import { Scope } from '@app/memories';
+import { Scope, SEARCH_DEFAULTS } from '@app/memories';
 import { OssIds } from './oss.schemas';
 
 /** The OSS library's checks on ids, dates and filters, with its messages, as 400 `{"detail"}` answers. */
@@ -100,5 +100,9 @@ export function searchParams(query: string, topK: number | null | undefined, thr
   if (topK !== null && topK !== undefined && topK < 0) {
     throw badRequest(`Invalid top_k: ${topK}. Must be a non-negative integer.`);
   }
-  return { query: trimmed, topK: topK ?? 20, threshold: threshold ?? 0.1 };
+  return {
+    query: trimmed,
+    topK: topK ?? SEARCH_DEFAULTS.ossTopK,
+    threshold: threshold ?? SEARCH_DEFAULTS.ossThreshold,
+  };
 }
