@@ -7,6 +7,7 @@ import { EntitiesRepository } from './repositories/entities.repository';
 import { EventsRepository } from './repositories/events.repository';
 import { ExportsRepository } from './repositories/exports.repository';
 import { FeedbackRepository } from './repositories/feedback.repository';
+import { LifecycleRepository } from './repositories/lifecycle.repository';
 import { MemoriesRepository } from './repositories/memories.repository';
 import { MemoryInsertsRepository } from './repositories/memory-inserts.repository';
 import { ProfilesRepository } from './repositories/profiles.repository';
@@ -24,6 +25,7 @@ import { EntitiesService } from './services/entities.service';
 import { EventsService } from './services/events.service';
 import { ExportsService } from './services/exports.service';
 import { IngestionService } from './services/ingestion.service';
+import { LifecycleService } from './services/lifecycle.service';
 import { MemoriesService } from './services/memories.service';
 import { RetrievalEventsService } from './services/retrieval-events.service';
 import { RetrievalService } from './services/retrieval.service';
@@ -59,6 +61,8 @@ const SERVICES = [
     EventsRepository,
     ExportsRepository,
     FeedbackRepository,
+    LifecycleRepository,
+    LifecycleService,
     MemoriesRepository,
     MemoryInsertsRepository,
     ProfilesRepository,

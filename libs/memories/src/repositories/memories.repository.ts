@@ -66,7 +66,7 @@ export class MemoriesRepository {
 
   /**
    * For each vector, the memories of exactly this scope most similar to it, best first (exact scan:
-   * scopes are small), all in one statement.
+   * scopes are small), all in one statement. `active`: only extracted memories nothing replaced.
    */
   async similarInScope(
     projectId: string,
@@ -75,6 +75,7 @@ export class MemoriesRepository {
     vectors: number[][],
     limit: number,
     db: Db = this.prisma,
+    active = false,
   ): Promise<SimilarRow[][]> {
     if (vectors.length === 0) {
       return [];
@@ -86,6 +87,7 @@ export class MemoriesRepository {
         SELECT m.id, m.memory, 1 - (m.embedding <=> q.vector) AS similarity
         FROM memories m
         WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${exactScopeSql(scope)}
+          ${active ? Prisma.sql`AND m.lifecycle_state = 'active' AND NOT m.synthesized` : Prisma.empty}
         ORDER BY m.embedding <=> q.vector
         LIMIT ${limit}
       ) s

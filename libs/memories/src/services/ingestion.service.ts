@@ -22,6 +22,7 @@ import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
 import { inInsertOrder, resultItem, toNewMemory } from './add-rows';
+import { LifecycleService } from './lifecycle.service';
 import { NewMemory, SimilarRow, WriteContext } from '../repositories/memory-rows';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
@@ -56,6 +57,7 @@ export class IngestionService {
     private readonly events: EventsRepository,
     private readonly projects: ProjectsService,
     private readonly queue: QueueService,
+    private readonly lifecycle: LifecycleService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
@@ -72,7 +74,7 @@ export class IngestionService {
     const results =
       request.pipeline === 'v1'
         ? await this.applyLegacy(projectId, eventId, request, planned, usage)
-        : await this.applyAdditive(projectId, eventId, request, planned);
+        : await this.applyAdditive(projectId, eventId, request, planned, usage);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
     if (touched.length > 0) {
       await this.queue.add(
@@ -127,9 +129,17 @@ export class IngestionService {
   /**
    * v3: append new facts; exact and near duplicates of the same scope (stored or in this call) are dropped.
    * The check and the insert run under the scopes' locks: parallel adds and a re-delivered job see each other.
+   * What the new facts supersede or merge is retired in the same transaction.
    */
-  private applyAdditive(projectId: string, eventId: string, request: AddRequest, planned: PlannedFact[]) {
+  private async applyAdditive(
+    projectId: string,
+    eventId: string,
+    request: AddRequest,
+    planned: PlannedFact[],
+    usage: TokenUsage,
+  ) {
     const context = { embedder: this.embedder.id, input: request.messages, eventId };
+    const judgement = await this.lifecycle.judge(projectId, planned, usage);
     const scopes = planned.map((item) => item.scope);
     return this.memories.inScopes(projectId, scopes, async (tx) => {
       const already = await this.memories.bySourceEvent(projectId, eventId, tx);
@@ -137,13 +147,10 @@ export class IngestionService {
         // A previous run of this job committed its insert: report it instead of deduplicating against it.
         return inInsertOrder(eventId, already).map((row) => resultItem(row, 'ADD'));
       }
-      const kept = await this.withoutDuplicates(tx, projectId, planned);
-      const rows = await this.inserts.insertIn(
-        tx,
-        projectId,
-        kept.map((item, index) => toNewMemory(eventId, index, request, { ...item, text: item.fact.text })),
-        context,
-      );
+      const kept = this.lifecycle.withoutRedundant(judgement, await this.withoutDuplicates(tx, projectId, planned));
+      const news = kept.map((item, index) => toNewMemory(eventId, index, request, { ...item, text: item.fact.text }));
+      const rows = await this.inserts.insertIn(tx, projectId, news, context);
+      await this.lifecycle.apply(tx, projectId, judgement, new Map(kept.map((item, i) => [item, news[i].id])), context);
       return rows.map((row) => resultItem(row, 'ADD'));
     });
   }
@@ -218,6 +225,7 @@ export class IngestionService {
       });
       decisions.push({ item, decision, index });
     }
+    const judgement = await this.lifecycle.judgeLegacy(projectId, decisions, usage);
     const context = { embedder: this.embedder.id, input: request.messages, eventId };
     const results: AddResultItem[] = [];
     for (let start = 0; start < decisions.length; start += APPLY_BATCH) {
@@ -248,6 +256,7 @@ export class IngestionService {
         })),
       );
     }
+    await this.lifecycle.applyLegacy(projectId, eventId, judgement, decisions, results, context);
     return results;
   }
 
