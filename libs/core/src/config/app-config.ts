@@ -37,6 +37,14 @@ export class AppConfig {
     return resolveProvider(this.env.LLM_PROVIDER, this.env.OPENAI_API_KEY);
   }
 
+  /** The model that describes images: OPENAI_VISION_MODEL, else the OpenAI-compatible LLM's; null offline. */
+  get visionModel(): string | null {
+    if (this.env.OPENAI_VISION_MODEL) {
+      return this.env.OPENAI_VISION_MODEL;
+    }
+    return this.llmProvider === 'openai' ? this.env.OPENAI_LLM_MODEL : null;
+  }
+
   get embedderProvider(): AiProviderKind {
     return resolveProvider(this.env.EMBEDDER_PROVIDER, this.env.OPENAI_API_KEY);
   }

@@ -54,6 +54,22 @@ export class EnvDto {
   @Min(256)
   ADD_MAX_METADATA_BYTES: number = 16_384;
 
+  /** Bytes of one document of an add (pdf_url, txt_url, mdx_url: fetched or base64), before its text is read. */
+  @IsInt()
+  @Min(1024)
+  DOCUMENT_MAX_BYTES: number = 10_485_760;
+
+  /** Deadline of one document download. */
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DOCUMENT_FETCH_TIMEOUT_MS: number = 15_000;
+
+  /** Fetch documents from loopback, private and other internal addresses (off: SSRF guard). */
+  @Transform(toBool)
+  @IsBoolean()
+  DOCUMENTS_ALLOW_PRIVATE_URLS: boolean = false;
+
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
   DATABASE_URL: string = 'postgresql://postgres@127.0.0.1:5432/mem0';
 
@@ -151,6 +167,15 @@ export class EnvDto {
   @Min(1000)
   JOB_MAX_AGE_MS: number = 86_400_000;
 
+  /** Dream synthesis runs per project this often; a user is considered from this many eligible memories. */
+  @IsInt()
+  @Min(1)
+  SYNTHESIS_INTERVAL_HOURS: number = 24;
+
+  @IsInt()
+  @Min(1)
+  SYNTHESIS_MIN_MEMORIES: number = 20;
+
   @IsIn(['auto', 'openai', 'offline'])
   LLM_PROVIDER: string = 'auto';
 
@@ -167,6 +192,10 @@ export class EnvDto {
 
   @IsString()
   OPENAI_LLM_MODEL: string = 'gpt-4.1-mini';
+
+  /** Describes images of adds; empty = OPENAI_LLM_MODEL when the LLM is OpenAI-compatible, else none (images refused). */
+  @IsString()
+  OPENAI_VISION_MODEL: string = '';
 
   @IsString()
   OPENAI_EMBEDDING_MODEL: string = 'text-embedding-3-small';
