@@ -14,6 +14,7 @@ import {
   WriteContext,
 } from './memory-rows';
 import { AnnotationsRepository } from './annotations.repository';
+import { deleteWithHistory } from './batch-updates.repository';
 import { vectorLiteral } from './vector';
 
 type Tx = Prisma.TransactionClient;
@@ -159,17 +160,8 @@ export class MemoriesRepository {
     return this.transaction(async (tx) => (await this.deleteIn(tx, projectId, [id], context)).length > 0);
   }
 
-  async deleteIn(tx: Tx, projectId: string, ids: string[], context: WriteContext): Promise<Memory[]> {
-    const rows = await tx.memory.findMany({ where: { projectId, id: { in: ids } } });
-    if (rows.length === 0) {
-      return [];
-    }
-    await tx.memory.deleteMany({ where: { projectId, id: { in: rows.map((row) => row.id) } } });
-    await tx.memoryHistory.createMany({
-      data: rows.map((row) => historyRow(projectId, row, 'DELETE', row.memory, null, context)),
-    });
-    await tx.webhookOutbox.createMany({ data: rows.map((row) => outboxRow(projectId, row, 'DELETE', context)) });
-    return rows;
+  deleteIn(tx: Tx, projectId: string, ids: string[], context: WriteContext): Promise<{ id: string; memory: string }[]> {
+    return deleteWithHistory(tx, projectId, ids, context);
   }
 
   /** Sets categories with a `memory_categorize` webhook each, as one batch transaction (no connection held across awaits). */

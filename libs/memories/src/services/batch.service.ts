@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
-import { AppError, ErrorCode, isObject, isUuid, Memory } from '@app/core';
+import { AppError, ErrorCode, isObject, isUuid } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
-import { BatchChange, BatchUpdatesRepository } from '../repositories/batch-updates.repository';
+import { BatchChange, BatchTarget, BatchUpdatesRepository } from '../repositories/batch-updates.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { WriteContext } from '../repositories/memory-rows';
 
@@ -86,10 +86,11 @@ export class BatchService {
       : [];
     const embeddings = new Map(changed.map((update, index) => [update, vectors[index]]));
     const context: WriteContext = { embedder: this.embedder.id, input: null };
+    const saidAt = new Date();
     await this.memories.transaction(async (tx) => {
       for (const round of rounds(updates)) {
-        const changes = round.map((update) => changeOf(update, embeddings.get(update)));
-        const updated = new Set((await this.batchUpdates.apply(tx, projectId, changes, context)).map((row) => row.id));
+        const changes = round.map((update) => changeOf(update, embeddings.get(update), saidAt));
+        const updated = await this.batchUpdates.apply(tx, projectId, changes, context);
         // Deleted since the check: the whole batch rolls back, as if the check had seen it.
         const gone = round.find((update) => !updated.has(update.id));
         if (gone) {
@@ -113,9 +114,10 @@ export class BatchService {
   }
 
   /** The project's rows for these ids; any id missing here (unknown or another project's) refuses the batch. */
-  private async existing(projectId: string, ids: string[]): Promise<Map<string, Memory>> {
-    const rows = ids.length ? await this.memories.findByIds(projectId, [...new Set(ids)]) : [];
-    const byId = new Map(rows.map((row) => [row.id, row]));
+  private async existing(projectId: string, ids: string[]): Promise<Map<string, BatchTarget>> {
+    const byId = ids.length
+      ? await this.batchUpdates.targets(projectId, [...new Set(ids)])
+      : new Map<string, BatchTarget>();
     const missing = ids.find((id) => !byId.has(id));
     if (missing) {
       throw bad(`Memory not found: ${missing}`);
@@ -142,14 +144,14 @@ function rounds(updates: BatchUpdate[]): BatchUpdate[][] {
 }
 
 /** What one item changes; a new text gets a new hash and vector, and its categories are recomputed. */
-function changeOf(update: BatchUpdate, embedding: number[] | undefined): BatchChange {
+function changeOf(update: BatchUpdate, embedding: number[] | undefined, saidAt: Date): BatchChange {
   const change: BatchChange = { id: update.id };
   if (embedding) {
     change.text = {
       memory: update.text!,
       hash: memoryHash(update.text!),
       embedding,
-      annotation: annotate(update.text!, new Date()),
+      annotation: annotate(update.text!, saidAt),
     };
   }
   if (update.metadata !== undefined) {
