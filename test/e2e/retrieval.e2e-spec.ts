@@ -75,6 +75,19 @@ describe('retrieval: list and search routes', () => {
       expect(item).toHaveProperty('structured_attributes');
     });
 
+    it('answers a count that agrees with its results while memories are being deleted', async () => {
+      const doomed = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store(a, `Temporary note number ${i}`, { user_id: 'churn' })),
+      );
+      const deletes = doomed.map((id) => request(t.http).delete(`/v1/memories/${id}/`).set(as(a)));
+      const lists = Array.from({ length: 12 }, () => v3List({ filters: { user_id: 'churn' } }, '?page_size=100'));
+      const [, pages] = await Promise.all([Promise.all(deletes), Promise.all(lists)]);
+      for (const page of pages) {
+        expect(page.status).toBe(200);
+        expect(page.body.count).toBe(page.body.results.length);
+      }
+    });
+
     it('takes page and page_size from the body too, the query winning', async () => {
       const response = await v3List({ filters: { user_id: 'alice' }, page: 2, page_size: 4 }, '?page_size=1').expect(
         200,

@@ -245,16 +245,22 @@ export class RetrievalRepository {
     private readonly config: AppConfig,
   ) {}
 
-  /** One page, newest first, and the total. */
+  /**
+   * One page, newest first, and the total, read in one statement so both see the same memories (a
+   * delete between two queries would make them disagree); a page past the end counts on its own.
+   */
   async page(projectId: string, scope: RetrievalScope, offset: number, limit: number) {
     const where = predicate(projectId, scope);
-    const [rows, [{ count }]] = await Promise.all([
-      this.prisma.$queryRaw<Memory[]>`
-        SELECT ${MEMORY_COLUMNS} FROM memories m WHERE ${where}
-        ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit} OFFSET ${offset}`,
-      this.prisma.$queryRaw<{ count: number }[]>`SELECT count(*)::int AS count FROM memories m WHERE ${where}`,
-    ]);
-    return { rows, count };
+    const rows = await this.prisma.$queryRaw<(Memory & { total: number })[]>`
+      WITH total AS MATERIALIZED (SELECT count(*)::int AS n FROM memories m WHERE ${where})
+      SELECT ${MEMORY_COLUMNS}, (SELECT n FROM total) AS total FROM memories m WHERE ${where}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT ${limit} OFFSET ${offset}`;
+    if (rows.length === 0) {
+      const [{ count }] = await this.prisma.$queryRaw<{ count: number }[]>`
+        SELECT count(*)::int AS count FROM memories m WHERE ${where}`;
+      return { rows: [], count };
+    }
+    return { rows: rows.map(({ total: _total, ...row }) => row), count: rows[0].total };
   }
 
   /** The first input each memory was added from (the ADD history entry), by memory id. */
