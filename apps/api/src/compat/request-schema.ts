@@ -1,4 +1,6 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { Body, Injectable, PipeTransform, Query } from '@nestjs/common';
+import { ApiBody, ApiQuery } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 
 /** One problem in FastAPI's (pydantic v2) validation-error format. */
@@ -124,6 +126,24 @@ export class RequestSchemaPipe implements PipeTransform {
   }
 }
 
-/** `@Body(bodySchema(...))`, `@Query(querySchema(...))`. */
-export const bodySchema = (schema: Record<string, unknown>) => new RequestSchemaPipe(schema, 'body');
-export const querySchema = (schema: Record<string, unknown>) => new RequestSchemaPipe(schema, 'query');
+type JsonSchema = Record<string, unknown>;
+
+/** The body, validated against `schema`, which also documents it in the OpenAPI document. */
+export function SchemaBody(schema: JsonSchema): ParameterDecorator {
+  return (target, key, index) => {
+    Body(new RequestSchemaPipe(schema, 'body'))(target, key!, index);
+    ApiBody({ schema: schema as SchemaObject })(target, key!, Object.getOwnPropertyDescriptor(target, key!)!);
+  };
+}
+
+/** The query string, coerced and validated against `schema`; each of its properties is documented. */
+export function SchemaQuery(schema: JsonSchema): ParameterDecorator {
+  return (target, key, index) => {
+    Query(new RequestSchemaPipe(schema, 'query'))(target, key!, index);
+    const required = new Set((schema.required as string[] | undefined) ?? []);
+    const descriptor = Object.getOwnPropertyDescriptor(target, key!)!;
+    for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, SchemaObject>)) {
+      ApiQuery({ name, required: required.has(name), schema: property })(target, key!, descriptor);
+    }
+  };
+}

@@ -1,20 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { allOf, isIn } from '@app/filters';
 import { AddMemoriesService, AddOutcome, mapMemory, MemoriesService, RetrievalService } from '@app/memories';
-import {
-  AllowAnonymous,
-  ApiToken,
-  Auth,
-  IgnoreTenantParams,
-  RateLimit,
-  ReadsOnly,
-  } from '../../common/decorators';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../common/decorators';
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
-import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
+import { SchemaBody, SchemaQuery, SchemaValidationError } from '../request-schema';
 import {
   ADD_SCHEMA,
   AddBody,
@@ -79,7 +72,7 @@ export class MemoryServiceController {
       'Answers `{"results": [{id, memory, event, previous_memory?}], "token_usage": {llm_calls, input_tokens, ' +
       'output_tokens, total_tokens}}`; `custom_extraction_prompt` replaces the extraction prompt for this call.',
   })
-  async add(@Auth() auth: AuthContext, @Body(bodySchema(ADD_SCHEMA)) body: AddBody) {
+  async add(@Auth() auth: AuthContext, @SchemaBody(ADD_SCHEMA) body: AddBody) {
     if (!body.text && !body.messages?.length) {
       throw SchemaValidationError.valueError('body', 'Either text or messages is required', body);
     }
@@ -97,7 +90,7 @@ export class MemoryServiceController {
   @ReadsOnly()
   @RateLimit('search')
   @ApiOperation({ summary: 'Memory Service: semantic search in user_id (+ agent_id, run_id), best first' })
-  async search(@Auth() auth: AuthContext, @Body(bodySchema(SEARCH_SCHEMA)) body: SearchBody) {
+  async search(@Auth() auth: AuthContext, @SchemaBody(SEARCH_SCHEMA) body: SearchBody) {
     const filter = idsFilter({ user_id: body.user_id, agent_id: body.agent_id, run_id: body.run_id });
     const { hits } = await this.retrieval.search(auth.projectId, { filter }, this.searchOptions(body));
     return { results: hits.map((hit) => ossMemory(hit.memory, hit.score)) };
@@ -116,7 +109,7 @@ export class MemoryServiceController {
       'best first and de-duplicated (by id and by identical text, keeping the higher score). Each result ' +
       'carries `"source": "long_term"` or `"short_term"`.',
   })
-  async searchCombined(@Auth() auth: AuthContext, @Body(bodySchema(COMBINED_SEARCH_SCHEMA)) body: CombinedSearchBody) {
+  async searchCombined(@Auth() auth: AuthContext, @SchemaBody(COMBINED_SEARCH_SCHEMA) body: CombinedSearchBody) {
     const owner = idsFilter({ user_id: body.user_id, agent_id: body.agent_id });
     const recent = isIn('run_id', recentRunIds(body.recent_days));
     const options = this.searchOptions(body);
@@ -134,7 +127,7 @@ export class MemoryServiceController {
   @Get('list')
   @RecordsRetrieval('GET_ALL')
   @ApiOperation({ summary: 'Memory Service: memories of user_id (+ agent_id, run_id), newest first (at most 1000)' })
-  async list(@Auth() auth: AuthContext, @Query(querySchema(LIST_SCHEMA)) query: ListQuery) {
+  async list(@Auth() auth: AuthContext, @SchemaQuery(LIST_SCHEMA) query: ListQuery) {
     const filter = idsFilter({ user_id: query.user_id, agent_id: query.agent_id, run_id: query.run_id });
     const { rows } = await this.retrieval.list(auth.projectId, { filter }, { offset: 0, limit: query.limit });
     return { results: rows.map((row) => ossMemory(mapMemory(row))) };
@@ -149,7 +142,7 @@ export class MemoryServiceController {
 
   @Put('update')
   @ApiOperation({ summary: 'Memory Service: new text (and metadata) of one memory; answers the updated memory' })
-  async update(@Auth() auth: AuthContext, @Body(bodySchema(UPDATE_SCHEMA)) body: UpdateBody) {
+  async update(@Auth() auth: AuthContext, @SchemaBody(UPDATE_SCHEMA) body: UpdateBody) {
     if (!body.text.trim()) {
       const msg = 'Value error, text must not be blank';
       throw new SchemaValidationError([{ type: 'value_error', loc: ['body', 'text'], msg, input: body.text }]);

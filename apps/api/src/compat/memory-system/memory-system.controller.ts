@@ -1,17 +1,4 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  Post,
-  Put,
-  Query,
-  Res,
-  UseInterceptors,
-} from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Put, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
@@ -28,7 +15,7 @@ import {
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { ApiBearer, Auth, IgnoreTenantParams, RateLimit } from '../../common/decorators';
 import { engineAdd } from '../engine-add';
-import { bodySchema, querySchema, SchemaValidationError } from '../request-schema';
+import { SchemaBody, SchemaQuery, SchemaValidationError } from '../request-schema';
 import { addMessage, ok, systemMemories } from './memory-system.envelope';
 import {
   ADD_SCHEMA,
@@ -41,7 +28,6 @@ import {
   UpdateBody,
 } from './memory-system.schemas';
 import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
-
 
 /** The add request the engine runs: a bare string is one user message. */
 function toAddDto(body: AddBody): AddMemoriesDto {
@@ -74,7 +60,7 @@ export class MemorySystemController {
   })
   async memorySystemAdd(
     @Auth() auth: AuthContext,
-    @Body(bodySchema(ADD_SCHEMA)) body: AddBody,
+    @SchemaBody(ADD_SCHEMA) body: AddBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const outcome = await this.adds.add(auth.projectId, toAddDto(body), 'v1', true, { wholeScope: true });
@@ -85,11 +71,7 @@ export class MemorySystemController {
     const kept = outcome.results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE');
     const ids = [...new Set(kept.map((item) => item.id))];
     const { rows } = ids.length
-      ? await this.retrieval.list(
-          auth.projectId,
-          { filter: idsIn(ids) },
-          { offset: 0, limit: ids.length },
-        )
+      ? await this.retrieval.list(auth.projectId, { filter: idsIn(ids) }, { offset: 0, limit: ids.length })
       : { rows: [] };
     const byId = new Map(rows.map((row) => [row.id, mapMemory(row)]));
     // A memory a later fact of the same add deleted is gone: only the ones still stored are served.
@@ -104,7 +86,7 @@ export class MemorySystemController {
   @Get('v1/memories/search')
   @RecordsRetrieval('SEARCH')
   @ApiOperation({ summary: "Memory System: semantic search in one user's memories (limit 1-100, default 10)" })
-  async memorySystemSearch(@Auth() auth: AuthContext, @Query(querySchema(SEARCH_SCHEMA)) query: SearchQuery) {
+  async memorySystemSearch(@Auth() auth: AuthContext, @SchemaQuery(SEARCH_SCHEMA) query: SearchQuery) {
     const { hits } = await this.retrieval.search(
       auth.projectId,
       { filter: eq('user_id', query.user_id) },
@@ -128,7 +110,7 @@ export class MemorySystemController {
   async memorySystemUserMemories(
     @Auth() auth: AuthContext,
     @Param('userId') userId: string,
-    @Query(querySchema(PAGE_SCHEMA)) page: PageQuery,
+    @SchemaQuery(PAGE_SCHEMA) page: PageQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { rows, count } = await this.retrieval.list(auth.projectId, { filter: eq('user_id', userId) }, page);
@@ -152,7 +134,7 @@ export class MemorySystemController {
   async memorySystemUpdate(
     @Auth() auth: AuthContext,
     @Param('memoryId') memoryId: string,
-    @Body(bodySchema(UPDATE_SCHEMA)) body: UpdateBody,
+    @SchemaBody(UPDATE_SCHEMA) body: UpdateBody,
   ) {
     const text = body.content ?? body.text;
     if (text === undefined && body.metadata === undefined) {

@@ -1,11 +1,11 @@
-import { Body, Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AuthContext } from '@app/auth';
 import { AppConfig, AppError, ErrorCode, isObject } from '@app/core';
 import { ProjectsService } from '@app/tenancy';
 import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly } from '../../common/decorators';
-import { bodySchema } from '../request-schema';
+import { SchemaBody } from '../request-schema';
 import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfig } from './oss-config';
 import { CONFIGURE_SCHEMA, INSTRUCTIONS_SCHEMA, InstructionsBody, OssConfig } from './oss.schemas';
 
@@ -52,7 +52,7 @@ export class OssConfigureController {
       '`custom_instructions` (or the older `custom_fact_extraction_prompt`) guides the extraction of later ' +
       "`POST /memories` adds of the project. Providers and stores stay the server's, set by its environment.",
   })
-  async ossSetConfiguration(@Auth() auth: AuthContext, @Body(bodySchema(CONFIGURE_SCHEMA)) body: OssConfig) {
+  async ossSetConfiguration(@Auth() auth: AuthContext, @SchemaBody(CONFIGURE_SCHEMA) body: OssConfig) {
     checkConfig(body);
     await this.projects.setOssConfig(auth.projectId, mergeConfig(await this.stored(auth.projectId), body));
     return { message: 'Configuration set successfully' };
@@ -67,7 +67,7 @@ export class OssConfigureController {
       'Filled in from a fixed template (no model is called): instructions naming the use case, and a sample ' +
       'message to try them with.',
   })
-  ossGenerateInstructions(@Body(bodySchema(INSTRUCTIONS_SCHEMA)) body: InstructionsBody) {
+  ossGenerateInstructions(@SchemaBody(INSTRUCTIONS_SCHEMA) body: InstructionsBody) {
     const useCase = body.use_case.trim().replace(/\s+/g, ' ');
     if (!useCase) {
       throw AppError.detail(ErrorCode.BadRequest, 'use_case must not be blank.');

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Post, Put, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode, Role } from '@app/core';
@@ -13,18 +13,11 @@ import {
   UpdateMemoryDto,
 } from '@app/memories';
 import { ProjectsService } from '@app/tenancy';
-import {
-  AllowAnonymous,
-  ApiToken,
-  Auth,
-  IgnoreTenantParams,
-  RateLimit,
-  ReadsOnly,
-  } from '../../common/decorators';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../common/decorators';
 import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
 import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
-import { bodySchema, querySchema } from '../request-schema';
+import { SchemaBody, SchemaQuery } from '../request-schema';
 import { configuredPrompt } from './oss-config';
 import { badRequest, entityIds, expirationDate, hasId, searchFilter, searchParams, toScope } from './oss-requests';
 import {
@@ -105,7 +98,7 @@ export class OssController {
       'Extracts facts and ADDs, UPDATEs or DELETEs memories (mem0 v1.1 results; NOOPs are not listed). ' +
       "`prompt`, else the project's configured extraction prompt, guides extraction.",
   })
-  async ossAddMemories(@Auth() auth: AuthContext, @Body(bodySchema(ADD_SCHEMA)) body: AddBody) {
+  async ossAddMemories(@Auth() auth: AuthContext, @SchemaBody(ADD_SCHEMA) body: AddBody) {
     if (!hasId(body)) {
       throw badRequest('At least one identifier (user_id, agent_id, run_id) is required.');
     }
@@ -141,7 +134,7 @@ export class OssController {
       'Newest first. With user_id / agent_id / run_id: their memories (top_k, default 20). ' +
       'Without: every memory of the project (top_k, default 1000), owner keys only.',
   })
-  async ossListMemories(@Auth() auth: AuthContext, @Query(querySchema(LIST_SCHEMA)) query: ListQuery) {
+  async ossListMemories(@Auth() auth: AuthContext, @SchemaQuery(LIST_SCHEMA) query: ListQuery) {
     const ids = entityIds(query, true);
     if (!hasId(ids)) {
       if (auth.role !== Role.OWNER) {
@@ -171,7 +164,7 @@ export class OssController {
   async ossUpdateMemory(
     @Auth() auth: AuthContext,
     @Param('memory_id') memoryId: string,
-    @Body(bodySchema(UPDATE_SCHEMA)) body: UpdateBody,
+    @SchemaBody(UPDATE_SCHEMA) body: UpdateBody,
   ) {
     const expires = Object.hasOwn(body, 'expiration_date');
     if (body.text == null && body.metadata == null && !expires) {
@@ -204,7 +197,7 @@ export class OssController {
 
   @Delete('memories')
   @ApiOperation({ summary: 'OSS: delete the memories of user_id / agent_id / run_id (all given must match), now' })
-  async ossDeleteMemories(@Auth() auth: AuthContext, @Query(querySchema(IDS_QUERY_SCHEMA)) query: OssIds) {
+  async ossDeleteMemories(@Auth() auth: AuthContext, @SchemaQuery(IDS_QUERY_SCHEMA) query: OssIds) {
     const ids = entityIds(query, true);
     if (!hasId(ids)) {
       throw badRequest('At least one identifier is required.');
@@ -232,7 +225,7 @@ export class OssController {
       '`filters` uses mem0 keys (entity ids, AND/OR/NOT; any other key is a metadata field) and the platform ' +
       "v3 fields; top-level ids are ANDed in. explain adds each result's score_details.",
   })
-  async ossSearch(@Auth() auth: AuthContext, @Body(bodySchema(SEARCH_SCHEMA)) body: SearchBody) {
+  async ossSearch(@Auth() auth: AuthContext, @SchemaBody(SEARCH_SCHEMA) body: SearchBody) {
     const params = searchParams(body.query, body.top_k, body.threshold);
     const filter = searchFilter(body.filters, entityIds(body, true));
     const { hits } = await this.retrieval.search(
