@@ -1,6 +1,6 @@
 import { Global, Logger, Module } from '@nestjs/common';
 import { AppConfig, MetricsService } from '@app/core';
-import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider } from './ai.types';
+import { Embedder, EMBEDDER, LLM_PROVIDER, LlmProvider, VISION_MODEL, VisionModel } from './ai.types';
 import { instrumentEmbedder, instrumentLlm } from './instrumented';
 import { defaultTablePath } from './offline/embedder-table';
 import { HashEmbedder } from './offline/hash-embedder';
@@ -8,6 +8,7 @@ import { createOfflineEmbedder, OfflineEmbedderKind } from './offline/offline-em
 import { OfflineLlmProvider } from './offline/offline-llm.provider';
 import { OpenAiEmbedder } from './openai/openai-embedder';
 import { OpenAiLlmProvider } from './openai/openai-llm.provider';
+import { OpenAiVisionModel } from './openai/openai-vision';
 
 const logger = new Logger('AiModule');
 
@@ -41,6 +42,19 @@ function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {
   return new OfflineLlmProvider(embedder instanceof HashEmbedder ? embedder : new HashEmbedder());
 }
 
+function createVision(config: AppConfig): VisionModel | null {
+  const model = config.visionModel;
+  const { env } = config;
+  return model
+    ? new OpenAiVisionModel({
+        apiKey: env.OPENAI_API_KEY ?? '',
+        baseURL: env.OPENAI_BASE_URL,
+        model,
+        timeoutMs: env.OPENAI_TIMEOUT_MS,
+      })
+    : null;
+}
+
 /** The LLM and embedder in force: OpenAI-compatible when configured, else the embedded offline default. */
 @Global()
 @Module({
@@ -63,7 +77,12 @@ function createLlm(config: AppConfig, embedder: Embedder): LlmProvider {
         return instrumentLlm(llm, metrics);
       },
     },
+    {
+      provide: VISION_MODEL,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => createVision(config),
+    },
   ],
-  exports: [EMBEDDER, LLM_PROVIDER],
+  exports: [EMBEDDER, LLM_PROVIDER, VISION_MODEL],
 })
 export class AiModule {}

@@ -27,6 +27,8 @@ export interface ExtractionRequest {
   excludes?: string | null;
   /** Replaces the built-in extraction prompt (self-hosted servers' custom_extraction_prompt). */
   customPrompt?: string | null;
+  /** Facts stay in the language they were stated in (the project's multilingual); else they are written in English. */
+  multilingual?: boolean;
 }
 
 export interface ExtractedFact {
@@ -160,7 +162,16 @@ export interface Embedder {
   embed(texts: string[]): Promise<number[][]>;
 }
 
+/** A model that reads images: what an add's image shows, as text the extraction then reads like a message. */
+export interface VisionModel {
+  readonly model: string;
+  /** `url` is an http(s) URL or a `data:image/...;base64,` URL. */
+  describeImage(url: string, usage: TokenUsage): Promise<string>;
+}
+
 export const LLM_PROVIDER = Symbol('LLM_PROVIDER');
+/** A VisionModel, or null when none is configured. */
+export const VISION_MODEL = Symbol('VISION_MODEL');
 export const EMBEDDER = Symbol('EMBEDDER');
 
 /** The platform's default catalog. */

@@ -6,5 +6,6 @@ export { HashEmbedder, stem, STOP_WORDS, tokenize } from './offline/hash-embedde
 export { createOfflineEmbedder } from './offline/offline-embedders';
 export * from './openai/openai-embedder';
 export * from './openai/openai-llm.provider';
+export { OpenAiVisionModel, VISION_PROMPT } from './openai/openai-vision';
 export * from './openai/prompts';
 export { LIFECYCLE_FACTS_HEADING, SYNTHESIS_MEMORIES_HEADING } from './openai/lifecycle-prompts';

@@ -28,6 +28,7 @@ import {
   words,
 } from './fact-lexicon';
 import { stem, STOP_WORDS, tokenize } from './hash-embedder';
+import { isForeign, statementsOf } from './language';
 
 type Role = 'user' | 'assistant';
 
@@ -56,6 +57,10 @@ export async function extractFacts(
   const seen = new Set<string>();
   for (const message of request.messages) {
     if (message.role === 'system') continue;
+    if (isForeign(message.content)) {
+      facts.push(...statementsOf(message.content).map((text) => ({ text, source: message.role as Role })));
+      continue;
+    }
     for (const clause of clausesOf(message)) {
       const text = rewriteClause(clause, message.role, entities);
       noteEntities(clause, entities);

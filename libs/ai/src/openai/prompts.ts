@@ -42,7 +42,7 @@ Rules:
 6. Each fact must make sense on its own: resolve references with the earlier conversation ("He turned 5" after the user named their dog Rex becomes "Dog Rex turned 5") and turn relative dates into absolute ones using today's date.
 7. A change of state is a new fact of its own ("Moved from New York to San Francisco").
 8. A message may carry the speaker's name; use it to understand who speaks, but the source is always decided by the message role.
-9. Skip small talk, greetings, questions without information, and anything trivial. Write facts in the language of the message they come from.`;
+9. Skip small talk, greetings, questions without information, and anything trivial.`;
 
 const EXTRACTION_FORMAT = `Respond with a single JSON object and nothing else, in this shape:
 {"facts": [{"text": "Loves hiking on weekends", "source": "user"}, {"text": "Will send a packing list on Friday", "source": "assistant"}]}
@@ -56,11 +56,16 @@ Earlier conversation: {"role":"user","content":"I adopted a beagle called Max la
 New messages: {"role":"user","content":"He hates the rain, so we only walk in the mornings."} {"role":"assistant","content":"Got it! I'm Juno, by the way. I'll remind you to check the forecast each morning."}
 Answer: {"facts": [{"text": "Dog Max hates the rain", "source": "user"}, {"text": "Walks dog Max only in the mornings", "source": "user"}, {"text": "Is named Juno", "source": "assistant"}, {"text": "Will remind the user to check the forecast each morning", "source": "assistant"}]}`;
 
+const KEEP_LANGUAGE =
+  'Write each fact in the language of the message it comes from (a French message gives a French fact); never translate.';
+const IN_ENGLISH = 'Write every fact in English, translating facts stated in other languages.';
+
 export function buildExtractionPrompt(request: ExtractionRequest, now: Date = new Date()): PromptPair {
   const customPrompt = request.customPrompt?.trim();
   const sections = customPrompt
     ? [customPrompt]
     : [EXTRACTION_RULES, `Today's date is ${now.toISOString().slice(0, 10)}.`, EXTRACTION_EXAMPLES];
+  sections.push(request.multilingual ? KEEP_LANGUAGE : IN_ENGLISH);
   sections.push(...extractionInstructions(request), EXTRACTION_FORMAT);
 
   const user: string[] = [];
