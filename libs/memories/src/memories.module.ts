@@ -17,6 +17,7 @@ import { UsageRepository } from './repositories/usage.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { ProfileGenerationService } from './profiles/profile-generation.service';
 import { ProfilesService } from './profiles/profiles.service';
+import { ContentService } from './content/content.service';
 import { AddMemoriesService } from './services/add-memories.service';
 import { BatchService } from './services/batch.service';
 import { CategorizationService } from './services/categorization.service';
@@ -35,6 +36,7 @@ import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
   AddMemoriesService,
+  ContentService,
   BatchService,
   CategorizationService,
   DeletionService,

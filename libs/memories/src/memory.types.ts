@@ -1,4 +1,5 @@
 import { ChatMessage } from '@app/ai';
+import type { MediaPart } from './content/content-parts';
 
 export const ENTITY_TYPES = ['user', 'agent', 'app', 'run'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -43,6 +44,10 @@ export interface AddRequest {
    * are attributed by speaker: user-stated to user_id, assistant-stated to agent_id.
    */
   wholeScope?: boolean;
+  /** Images and documents of the messages, read into their text by the worker before extraction. */
+  media?: MediaPart[];
+  /** Filled from the add's messages; the value goes into each memory's `metadata.structured_data`. */
+  structuredDataSchema?: Record<string, unknown> | null;
 }
 
 /** A result item of an add event. */

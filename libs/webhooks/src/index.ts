@@ -1,5 +1,6 @@
 export * from './delivery/delivery.service';
 export * from './delivery/retry-schedule';
+export { pinnedLookup } from './delivery/http-sender';
 export * from './delivery/url-guard';
 export * from './dto/webhook.dto';
 export * from './event-types';

@@ -105,5 +105,38 @@ export class AddMemoriesDto {
   @IsNumber()
   timestamp?: number;
 
-  @ApiPropertyOptional({ enum: ['v1.0', 'v1.1'] }) @IsOptional() @IsString() output_format?: string | null;
+  @ApiPropertyOptional({ enum: ['v1.0', 'v1.1'] }) @IsOptional() @IsIn(['v1.0', 'v1.1']) output_format?: string | null;
+
+  @ApiPropertyOptional({
+    description: 'A JSON Schema filled from the add, kept in each memory as metadata.structured_data',
+  })
+  @IsOptional()
+  @IsObject()
+  structured_data_schema?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ description: 'Always on (entity links); false answers 400' })
+  @IsOptional()
+  @IsBoolean()
+  enable_graph?: boolean | null;
+
+  @ApiPropertyOptional({ description: 'Always on (dates resolved); false answers 400' })
+  @IsOptional()
+  @IsBoolean()
+  temporal_reasoning?: boolean | null;
+
+  @ApiPropertyOptional({ description: 'Not supported: any value answers 400' })
+  @IsOptional()
+  @IsString()
+  prompt_profile_id?: string | null;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris' }) @IsOptional() @IsString() timezone?: string | null;
+  @ApiPropertyOptional({ description: 'ISO 8601; back-dates like timestamp' })
+  @IsOptional()
+  @IsString()
+  observation_datetime?: string | null;
+
+  @ApiPropertyOptional({ example: '2026-03-01' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  observation_date?: string | null;
 }

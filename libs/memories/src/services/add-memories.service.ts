@@ -5,7 +5,10 @@ import { AppError, ErrorCode, Memory } from '@app/core';
 import { ENTITY_FIELDS, EntityField } from '@app/filters';
 import { JobName, QueueService } from '@app/queue';
 import { embeddingText } from '../annotation/entities';
-import { ADD_INVALID_MESSAGE, AddMemoriesDto, MessageDto } from '../dto/add-memories.dto';
+import { ADD_INVALID_MESSAGE, AddMemoriesDto } from '../dto/add-memories.dto';
+import { observedAt, refuseUnsupported } from '../content/add-parameters';
+import { ContentRefusal, readMessages } from '../content/content-parts';
+import { ContentService } from '../content/content.service';
 import { toCatalog } from '../catalog';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
@@ -43,6 +46,7 @@ export class AddMemoriesService {
     private readonly inserts: MemoryInsertsRepository,
     private readonly ingestion: IngestionService,
     private readonly queue: QueueService,
+    private readonly contents: ContentService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
@@ -53,7 +57,7 @@ export class AddMemoriesService {
     inline: boolean,
     options: AddOptions = {},
   ): Promise<AddOutcome> {
-    const request = { ...toAddRequest(dto, pipeline), ...options };
+    const request = await this.contents.prepare({ ...toAddRequest(dto, pipeline), ...options }).catch(refused);
     if (!request.infer) {
       return this.storeVerbatim(projectId, request);
     }
@@ -165,8 +169,24 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+/** Content and parameters the add cannot take answer in the add routes' shape. */
+function refused(error: unknown): never {
+  if (error instanceof ContentRefusal) {
+    throw invalidAdd(error.message, error.tooLarge ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest);
+  }
+  throw error;
+}
+
 /** Normalises an add body into what the pipeline runs (and the event stores). */
 export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
+  try {
+    return readAddRequest(dto, pipeline);
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+function readAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
   const ids: Record<EntityField, string | null> = {
     user_id: null,
     agent_id: null,
@@ -182,17 +202,19 @@ export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddReq
     throw invalidAdd('At least one of user_id, agent_id, app_id or run_id is required.');
   }
   const infer = dto.infer ?? true;
+  refuseUnsupported(dto);
+  const { messages, media } = readMessages(dto.messages, infer);
   return {
     pipeline,
-    messages: dto.messages
-      .map((message) => toChatMessage(message, infer))
-      .filter((message): message is ChatMessage => message !== null),
+    messages,
+    ...(media.length > 0 ? { media } : {}),
+    ...(dto.structured_data_schema ? { structuredDataSchema: dto.structured_data_schema } : {}),
     scope,
     metadata: dto.metadata ?? null,
     infer,
     immutable: dto.immutable ?? false,
     expirationDate: dto.expiration_date ?? null,
-    timestamp: dto.timestamp ?? null,
+    timestamp: dto.timestamp ?? observedAt(dto),
     customCategories: parseCategories(dto.custom_categories, pipeline),
     customInstructions: dto.custom_instructions ?? null,
     agentCustomInstructions: dto.agent_custom_instructions ?? null,
@@ -200,18 +222,6 @@ export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddReq
     excludes: dto.excludes ?? null,
     customPrompt: null,
   };
-}
-
-/** Text content as is; structured (multimodal) content needs inference and has no text offline. */
-function toChatMessage(message: MessageDto, infer: boolean): ChatMessage | null {
-  if (typeof message.content === 'string') {
-    return { role: message.role, content: message.content, ...(message.name ? { name: message.name } : {}) };
-  }
-  if (!infer) {
-    throw invalidAdd('Structured (multimodal) content requires infer=true.');
-  }
-  const text = (message.content as { text?: unknown }).text;
-  return typeof text === 'string' ? { role: message.role, content: text } : null;
 }
 
 function parseCategories(raw: unknown, pipeline: 'v3' | 'v1'): { name: string; description: string }[] | null {

@@ -15,6 +15,7 @@ import { Memory, Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
 import { embeddingText } from '../annotation/entities';
+import { ContentService } from '../content/content.service';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
@@ -58,6 +59,7 @@ export class IngestionService {
     private readonly projects: ProjectsService,
     private readonly queue: QueueService,
     private readonly lifecycle: LifecycleService,
+    private readonly contents: ContentService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
@@ -67,9 +69,10 @@ export class IngestionService {
     if (!event || !(await this.events.markRunning(projectId, eventId))) {
       return JobStatus.Skipped;
     }
-    const request = event.payload as unknown as AddRequest;
-    const project = await this.projects.settings(projectId);
     const usage = emptyUsage();
+    const request = await this.contents.resolve(projectId, eventId, event.payload as unknown as AddRequest, usage);
+    if (!request) return JobStatus.Success;
+    const project = await this.projects.settings(projectId);
     const planned = await this.plan(projectId, request, project, usage);
     const results =
       request.pipeline === 'v1'
@@ -106,6 +109,7 @@ export class IngestionService {
       includes: request.includes ?? project.inclusionPrompt,
       excludes: request.excludes ?? project.exclusionPrompt,
       customPrompt: request.customPrompt,
+      multilingual: project.multilingual,
     });
     addUsage(usage, extraction.usage);
     const { facts } = extraction;

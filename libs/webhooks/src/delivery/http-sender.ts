@@ -17,7 +17,7 @@ export interface PostOptions {
   maxBodyBytes: number;
 }
 
-function pinnedLookup(target: ResolvedTarget): LookupFunction {
+export function pinnedLookup(target: ResolvedTarget): LookupFunction {
   return (_hostname, options, callback) => {
     if (options.all) {
       callback(null, [{ address: target.address, family: target.family }]);
