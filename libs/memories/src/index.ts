@@ -33,6 +33,7 @@ export type { RetrievalEvent } from './repositories/retrieval-events.repository'
 export * from './services/retrieval.service';
 export * from './services/search-defaults';
 export * from './services/summary.service';
+export * from './services/synthesis.service';
 export * from './services/usage.service';
 export * from './services/vector-index.service';
 export * from './repositories/portability.repository';

@@ -13,6 +13,7 @@ import { MemoryInsertsRepository } from './repositories/memory-inserts.repositor
 import { ProfilesRepository } from './repositories/profiles.repository';
 import { RetrievalEventsRepository } from './repositories/retrieval-events.repository';
 import { RetrievalRepository } from './repositories/retrieval.repository';
+import { SynthesisRepository } from './repositories/synthesis.repository';
 import { UsageRepository } from './repositories/usage.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
 import { ProfileGenerationService } from './profiles/profile-generation.service';
@@ -31,6 +32,7 @@ import { MemoriesService } from './services/memories.service';
 import { RetrievalEventsService } from './services/retrieval-events.service';
 import { RetrievalService } from './services/retrieval.service';
 import { SummaryService } from './services/summary.service';
+import { SynthesisService } from './services/synthesis.service';
 import { UsageService } from './services/usage.service';
 import { VectorIndexService } from './services/vector-index.service';
 
@@ -50,6 +52,7 @@ const SERVICES = [
   RetrievalEventsService,
   RetrievalService,
   SummaryService,
+  SynthesisService,
   UsageService,
   VectorIndexService,
 ];
@@ -70,6 +73,7 @@ const SERVICES = [
     ProfilesRepository,
     RetrievalEventsRepository,
     RetrievalRepository,
+    SynthesisRepository,
     UsageRepository,
     VectorIndexRepository,
     ...SERVICES,

@@ -8,6 +8,7 @@ export enum QueueName {
   MemoryDeletion = 'memory-deletion',
   WebhookDelivery = 'webhook-delivery',
   Exports = 'exports',
+  Synthesis = 'synthesis',
 }
 
 export enum JobName {
@@ -17,6 +18,7 @@ export enum JobName {
   DeliverWebhook = 'deliver-webhook',
   BuildExport = 'build-export',
   GenerateProfile = 'generate-profile',
+  SynthesizeMemories = 'synthesize-memories',
 }
 
 /** Payloads carry ids only; handlers reload everything scoped by project. */
@@ -26,7 +28,8 @@ export type JobItem =
   | { name: JobName.DeleteMemories; data: { projectId: string; eventId: string } }
   | { name: JobName.DeliverWebhook; data: { projectId: string; deliveryId: string } }
   | { name: JobName.BuildExport; data: { projectId: string; exportId: string } }
-  | { name: JobName.GenerateProfile; data: { projectId: string; jobId: string; entityId: string } };
+  | { name: JobName.GenerateProfile; data: { projectId: string; jobId: string; entityId: string } }
+  | { name: JobName.SynthesizeMemories; data: { projectId: string } };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -38,6 +41,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.BuildExport]: QueueName.Exports,
   // Profiles fill a schema from memories as exports do: the same queue and workers.
   [JobName.GenerateProfile]: QueueName.Exports,
+  [JobName.SynthesizeMemories]: QueueName.Synthesis,
 };
 
 /**

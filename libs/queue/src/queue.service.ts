@@ -78,6 +78,22 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /** Runs the job every `everyMs` from now on (the first one at once); upserting the same scheduler id again replaces it. */
+  async schedule(item: JobItem, schedulerId: string, everyMs: number): Promise<void> {
+    const { attempts, backoff, removeOnComplete, removeOnFail } = this.defaults;
+    await this.redis(() =>
+      this.queues[JOB_QUEUE[item.name]].upsertJobScheduler(
+        schedulerId,
+        { every: everyMs },
+        { name: item.name, data: item.data, opts: { attempts, backoff, removeOnComplete, removeOnFail } },
+      ),
+    );
+  }
+
+  async unschedule(name: JobName, schedulerId: string): Promise<void> {
+    await this.redis(() => this.queues[JOB_QUEUE[name]].removeJobScheduler(schedulerId));
+  }
+
   /** Jobs per queue waiting, running, delayed (retries included) and failed. */
   async depths(): Promise<QueueDepths> {
     return this.redis(async () => {

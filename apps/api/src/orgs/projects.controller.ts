@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
+import { SynthesisService } from '@app/memories';
 import { CreateProjectDto, ProjectsService, UpdateProjectDto } from '@app/tenancy';
 import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
 
@@ -11,7 +12,10 @@ import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common
 @Access('service')
 @Controller('api/v1/orgs/organizations/:orgId/projects')
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly synthesis: SynthesisService,
+  ) {}
 
   @Get()
   listProjects(@Auth() auth: AuthContext, @Param('orgId') orgId: string) {
@@ -33,13 +37,17 @@ export class ProjectsController {
 
   @Patch(':projectId')
   @ApiOperation({ summary: 'Update project settings (owners only)' })
-  updateProject(
+  async updateProject(
     @Auth() auth: AuthContext,
     @Param('orgId') orgId: string,
     @Param('projectId') projectId: string,
     @Body() dto: UpdateProjectDto,
   ) {
-    return this.projects.update(auth, orgId, projectId, dto);
+    const answer = await this.projects.update(auth, orgId, projectId, dto);
+    if (dto.enable_synthesis !== undefined) {
+      await this.synthesis.sync(projectId);
+    }
+    return answer;
   }
 
   @Delete(':projectId')

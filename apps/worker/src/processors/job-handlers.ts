@@ -7,6 +7,7 @@ import {
   ExportsService,
   IngestionService,
   ProfileGenerationService,
+  SynthesisService,
   VectorIndexService,
 } from '@app/memories';
 import { JobItem, JobName, JobRun, JobStatus } from '@app/queue';
@@ -29,6 +30,7 @@ export class JobHandlers implements OnApplicationBootstrap {
     webhookDelivery: WebhookDeliveryService,
     exports: ExportsService,
     profileGeneration: ProfileGenerationService,
+    private readonly synthesis: SynthesisService,
   ) {
     this.handlers = {
       [JobName.AddMemories]: (data) => ingestion.handleAdd(data),
@@ -37,12 +39,14 @@ export class JobHandlers implements OnApplicationBootstrap {
       [JobName.DeliverWebhook]: (data, run) => webhookDelivery.handleDeliver(data, run),
       [JobName.BuildExport]: (data, run) => exports.handleBuild(data, run),
       [JobName.GenerateProfile]: (data, run) => profileGeneration.handleGenerate(data, run),
+      [JobName.SynthesizeMemories]: (data) => synthesis.handleSynthesize(data),
     };
   }
 
-  /** The worker owns start-up maintenance: the configured embedder's vector index. */
-  onApplicationBootstrap(): Promise<void> {
-    return this.vectorIndexes.ensureForEmbedder();
+  /** The worker owns start-up maintenance: the configured embedder's vector index, the synthesis schedules. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.vectorIndexes.ensureForEmbedder();
+    await this.synthesis.scheduleAll();
   }
 
   async run(item: JobItem, finalAttempt: boolean, attempt = 1): Promise<JobStatus> {

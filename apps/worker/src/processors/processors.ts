@@ -84,6 +84,9 @@ export class WebhookDeliveryProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Exports, { settings: { backoffStrategy: jobBackoff } })
 export class ExportsProcessor extends DispatchingProcessor {}
 
+@Processor(QueueName.Synthesis, { settings: { backoffStrategy: jobBackoff } })
+export class SynthesisProcessor extends DispatchingProcessor {}
+
 /** The consumer of every queue: the Record type makes a queue without one a compile error. */
 export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
   [QueueName.MemoryIngestion]: IngestionProcessor,
@@ -91,6 +94,7 @@ export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
   [QueueName.MemoryDeletion]: DeletionProcessor,
   [QueueName.WebhookDelivery]: WebhookDeliveryProcessor,
   [QueueName.Exports]: ExportsProcessor,
+  [QueueName.Synthesis]: SynthesisProcessor,
 };
 
 /** Refuses to boot when a queue's listed processor consumes another queue (its jobs would wait forever). */

@@ -124,6 +124,11 @@ export class UpdateProjectDto {
   @IsBoolean()
   enable_graph?: boolean;
 
+  @ApiPropertyOptional({ description: 'Dream synthesis of pattern memories; considers memories created from then on' })
+  @IsOptional()
+  @IsBoolean()
+  enable_synthesis?: boolean;
+
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
@@ -187,6 +192,7 @@ export function toProjectUpdate(dto: UpdateProjectDto): Prisma.ProjectUpdateInpu
     summaryMaxTokens: dto.summary_max_tokens,
     expirationDate: dto.expiration_date,
     activePromptProfile: dto.active_prompt_profile,
+    synthesisEnabledAt: dto.enable_synthesis === undefined ? undefined : dto.enable_synthesis ? new Date() : null,
   };
   return Object.fromEntries(Object.entries(update).filter(([, value]) => value !== undefined));
 }
@@ -219,6 +225,7 @@ export function mapProject(project: ProjectWithMembers, role: Role | null) {
     is_default: project.isDefault,
     active_prompt_profile: project.activePromptProfile,
     decay: project.decay,
+    enable_synthesis: project.synthesisEnabledAt !== null,
     user_role: role,
   };
 }

@@ -47,8 +47,12 @@ export class ProjectsService {
   }
 
   async update(actor: Actor, orgId: string, projectId: string, dto: UpdateProjectDto) {
-    await this.requireAccess(actor, orgId, projectId, CANNOT_MODIFY);
+    const { project } = await this.requireAccess(actor, orgId, projectId, CANNOT_MODIFY);
     const data = toProjectUpdate(dto);
+    if (dto.enable_synthesis && project.synthesisEnabledAt) {
+      // Turning synthesis on again keeps the boundary it was turned on at.
+      delete data.synthesisEnabledAt;
+    }
     if (Object.keys(data).length > 0) {
       await this.projects.update(projectId, data).catch(rethrowDuplicateName);
     }
