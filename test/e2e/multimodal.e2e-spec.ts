@@ -288,6 +288,18 @@ describe('multimodal adds and add parameters (offline)', () => {
       expect(response.body).toEqual(refusal(expect.stringMatching(reason)));
     }
     await add(t, tenant, { ...base, output_format: 'v2.0' }).expect(400);
+    const project = `/api/v1/orgs/organizations/${tenant.orgId}/projects/${tenant.projectId}/`;
+    const patch = (body: Record<string, unknown>) =>
+      request(t.http).patch(project).set('Authorization', `Token ${tenant.key}`).send(body);
+    for (const [body, message] of [
+      [{ memory_depth: 'deep' }, 'memory_depth is not supported by this server: extraction has a single depth'],
+      [{ usecase_setting: 'support' }, expect.stringMatching(/^usecase_setting is not supported by this server/)],
+      [{ enable_graph: false }, expect.stringMatching(/^enable_graph: .*cannot be turned off/)],
+      [{ version: 'v2' }, 'version: this server runs v3 only'],
+    ] as const) {
+      expect((await patch(body).expect(400)).body).toEqual({ message });
+    }
+    await patch({ enable_graph: true, version: 'v3', memory_depth: null }).expect(200);
     for (const accepted of [{ enable_graph: true }, { temporal_reasoning: true }, { prompt_profile_id: null }]) {
       await add(t, tenant, { ...base, ...accepted }).expect(200);
     }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsOptional,
@@ -119,9 +120,10 @@ export class UpdateProjectDto {
   @IsBoolean()
   decay?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'The entity graph is always on: false answers 400' })
   @IsOptional()
   @IsBoolean()
+  @IsIn([true], { message: 'enable_graph: the entity graph is built on every add here and cannot be turned off' })
   enable_graph?: boolean;
 
   @ApiPropertyOptional({ description: 'Dream synthesis of pattern memories; considers memories created from then on' })
@@ -129,20 +131,19 @@ export class UpdateProjectDto {
   @IsBoolean()
   enable_synthesis?: boolean;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Not supported: a value answers 400' })
   @IsOptional()
-  @IsString()
+  @IsIn([], { message: 'memory_depth is not supported by this server: extraction has a single depth' })
   memory_depth?: string | null;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'number' }] })
-  @Transform(({ value }) => (typeof value === 'number' ? String(value) : value))
+  @ApiPropertyOptional({ description: 'Not supported: a value answers 400' })
   @IsOptional()
-  @IsString()
+  @IsIn([], { message: 'usecase_setting is not supported by this server: use custom_instructions to guide extraction' })
   usecase_setting?: string | null;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ description: 'Only v3, the version this server runs' })
   @IsOptional()
-  @IsString()
+  @IsIn(['v3'], { message: 'version: this server runs v3 only' })
   version?: string;
 
   @ApiPropertyOptional()
