@@ -306,6 +306,47 @@ describe('multimodal adds and add parameters (offline)', () => {
   });
 });
 
+describe('search parameters', () => {
+  let t: TestApp;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    t = await createTestApp({ worker: true });
+    tenant = await t.newTenant('mm-search');
+    const memories = ['Drinks green tea every morning', 'Loves a hot beverage after dinner', 'Walks the dog at noon'];
+    await add(t, tenant, {
+      user_id: 'kw',
+      infer: false,
+      messages: memories.map((content) => ({ role: 'user', content })),
+    }).expect(200);
+  });
+  afterAll(() => t.close());
+
+  const search = (body: Record<string, unknown>) =>
+    request(t.http)
+      .post('/v3/memories/search/')
+      .set('Authorization', `Token ${tenant.key}`)
+      .send({ filters: { user_id: 'kw' }, threshold: 0, ...body });
+
+  it('keyword_search on v3 ranks by the keyword channel alone', async () => {
+    const semantic = await search({ query: 'tea' }).expect(200);
+    expect(semantic.body.results.length).toBeGreaterThan(1);
+    const keyword = await search({ query: 'tea', keyword_search: true }).expect(200);
+    expect(keyword.body.results.map((hit: { memory: string }) => hit.memory)).toEqual([
+      'Drinks green tea every morning',
+    ]);
+    const [hit] = keyword.body.results;
+    expect(hit.score).toBe(hit.score_breakdown.bm25);
+  });
+
+  it('refuses filter_memories and unknown output formats', async () => {
+    const refused = await search({ query: 'tea', filter_memories: true }).expect(400);
+    expect(JSON.stringify(refused.body)).toContain('filter_memories is not supported by this server');
+    await search({ query: 'tea', output_format: 'v2' }).expect(400);
+    await search({ query: 'tea', output_format: 'v1.1', filter_memories: false }).expect(200);
+  });
+});
+
 describe('images with a vision model (OpenAI-compatible fake)', () => {
   let fake: FakeOpenAi;
   let t: TestApp;

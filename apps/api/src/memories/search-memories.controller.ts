@@ -29,6 +29,7 @@ export async function v3Search(retrieval: RetrievalService, projectId: string, d
     threshold: dto.threshold ?? SEARCH_DEFAULTS.v3Threshold,
     rerank: dto.rerank === true,
     hybrid: true,
+    keywordOnly: dto.keyword_search === true,
     referenceDate: instant(dto.reference_date),
     decay: true,
   });

@@ -4,6 +4,7 @@ import {
   Allow,
   IsArray,
   IsBoolean,
+  IsIn,
   IsInt,
   IsNumber,
   IsObject,
@@ -60,7 +61,7 @@ export class RetrievalOptionsDto {
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() latest_only?: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() include_merged?: boolean;
 
-  @ApiPropertyOptional({ enum: ['v1.0', 'v1.1'] }) @IsOptional() @IsString() output_format?: string | null;
+  @ApiPropertyOptional({ enum: ['v1.0', 'v1.1'] }) @IsOptional() @IsIn(['v1.0', 'v1.1']) output_format?: string | null;
   @ApiPropertyOptional() @IsOptional() @IsString() version?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() enable_graph?: boolean;
 }
@@ -120,8 +121,16 @@ export class SearchMemoriesDto extends RetrievalOptionsDto {
   threshold?: number | null;
 
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() rerank?: boolean;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() keyword_search?: boolean;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() filter_memories?: boolean;
+  @ApiPropertyOptional({ default: false, description: 'v3: keyword (BM25) ranking alone; v1/v2: hybrid ranking' })
+  @IsOptional()
+  @IsBoolean()
+  keyword_search?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Not supported: true answers 400' })
+  @IsOptional()
+  @IsBoolean()
+  @IsIn([false], { message: 'filter_memories is not supported by this server: use filters, threshold or rerank' })
+  filter_memories?: boolean;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() only_metadata_based_search?: boolean;
 
   @ApiPropertyOptional({ description: 'Unix seconds, YYYY-MM-DD or ISO datetime ("now" for relative dates)' })

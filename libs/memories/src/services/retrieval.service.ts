@@ -64,6 +64,8 @@ export interface SearchOptions {
    * semantic score; otherwise the score is the semantic similarity alone.
    */
   hybrid: boolean;
+  /** Rank by the keyword channel alone (BM25): only memories sharing a word with the query. */
+  keywordOnly?: boolean;
   /** "Now" for the query's relative dates ("last week"); defaults to the request time. */
   referenceDate?: Date;
   /** Re-rank by retrieval history when the project has decay on (v3 searches only). */
@@ -161,9 +163,11 @@ export class RetrievalService {
         WEIGHTS.semantic * semantic + WEIGHTS.keyword * bm25 + WEIGHTS.entity * entity + WEIGHTS.temporal * temporal;
       const breakdown: SearchHit['breakdown'] = { semantic, bm25 };
       if (options.hybrid) Object.assign(breakdown, { entity, temporal });
-      return { row, score: clamp(fused / active), breakdown };
+      return { row, score: options.keywordOnly ? bm25 : clamp(fused / active), breakdown };
     });
-    if (options.hybrid) {
+    if (options.keywordOnly) {
+      hits = hits.filter((hit) => hit.breakdown.bm25 > 0);
+    } else if (options.hybrid) {
       hits = withNeighbours(hits);
     }
     hits.sort((a, b) => b.score - a.score);
