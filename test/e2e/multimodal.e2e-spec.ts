@@ -225,6 +225,19 @@ describe('multimodal adds and add parameters (offline)', () => {
     }
   });
 
+  it('answers an inline legacy add whose document cannot be read with a 400 naming the part', async () => {
+    const response = await request(t.http)
+      .post('/v1/memories/')
+      .set('Authorization', `Token ${tenant.key}`)
+      .send({
+        user_id: 'inline',
+        async_mode: false,
+        messages: [{ role: 'user', content: { type: 'txt_url', txt_url: { url: `${docs.base}/gone.txt` } } }],
+      })
+      .expect(400);
+    expect(response.body).toEqual(refusal('messages[0].content: the document URL answered HTTP 404'));
+  });
+
   it('keeps a French fact in French in a multilingual project', async () => {
     const owner = await t.newTenant('mm-fr');
     await request(t.http)

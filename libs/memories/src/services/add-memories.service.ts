@@ -83,6 +83,10 @@ export class AddMemoriesService {
       return { kind: 'queued', eventId: event.id };
     }
     const done = await this.events.find(projectId, event.id);
+    if (done?.status === 'FAILED') {
+      // Only unreadable content ends an event without an error reaching here (ContentService).
+      throw invalidAdd(done.error ?? 'The add failed.');
+    }
     const usage = (done?.metadata as { token_usage?: TokenUsage } | null)?.token_usage ?? emptyUsage();
     return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
   }
