@@ -8,6 +8,7 @@ describe('offline language check', () => {
     expect(isForeign('私は東京に住んでいます。')).toBe(true);
     expect(isForeign('I moved to Lyon in 2019 and love it.')).toBe(false);
     expect(isForeign('Caroline: I went to a support group yesterday.')).toBe(false);
+    expect(isForeign("Go get 'em, Jon!")).toBe(false);
   });
 
   it('keeps the statements of a foreign message as written, without its questions', () => {

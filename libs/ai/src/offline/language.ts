@@ -36,7 +36,8 @@ export function isForeign(text: string): boolean {
   const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
   const english = words.filter((word) => ENGLISH.has(word)).length;
   const other = words.filter((word) => OTHER.has(word)).length;
-  return other > english;
+  // Two function words at least: a loanword or a name alone ("Go get 'em") does not make a language.
+  return other >= 2 && other > english;
 }
 
 /** The statements of a message in another language, as they were written (questions left out). */
