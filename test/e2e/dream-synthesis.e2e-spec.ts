@@ -36,7 +36,10 @@ describe('synthesis of pattern memories (offline)', () => {
     t = await createTestApp({ worker: true, env: { SYNTHESIS_MIN_MEMORIES: String(FITNESS.length) } });
     a = await t.newTenant('synth');
     redis = new Redis(t.config.env.REDIS_URL, { maxRetriesPerRequest: null });
-    synthesisQueue = new Queue(QueueName.Synthesis, { connection: redis, prefix: bullPrefix(t.config.env.REDIS_PREFIX) });
+    synthesisQueue = new Queue(QueueName.Synthesis, {
+      connection: redis,
+      prefix: bullPrefix(t.config.env.REDIS_PREFIX),
+    });
   });
   afterAll(async () => {
     await synthesisQueue.close();
@@ -45,7 +48,10 @@ describe('synthesis of pattern memories (offline)', () => {
   });
 
   async function list(userId: string): Promise<Row[]> {
-    const response = await request(t.http).post('/v3/memories/').set(as(a)).send({ filters: { user_id: userId } });
+    const response = await request(t.http)
+      .post('/v3/memories/')
+      .set(as(a))
+      .send({ filters: { user_id: userId } });
     return response.body.results;
   }
 
@@ -67,13 +73,19 @@ describe('synthesis of pattern memories (offline)', () => {
       every: t.config.env.SYNTHESIS_INTERVAL_HOURS * 3_600_000,
     });
     // The first scheduled run finds nothing to synthesise yet; let it finish before adding memories.
-    await eventually(async () => ((await synthesisQueue.getJobCounts('waiting', 'active')).active === 0 ? true : undefined));
+    await eventually(async () =>
+      (await synthesisQueue.getJobCounts('waiting', 'active')).active === 0 ? true : undefined,
+    );
   });
 
   it("distils a user's own memories into one pattern linked to them; a second run adds none", async () => {
     await addVerbatim({ user_id: 'sam', messages: FITNESS.map((content) => ({ role: 'user', content })) });
     // Memories with another entity are left out of the user's synthesis.
-    await addVerbatim({ user_id: 'sam', agent_id: 'coach', messages: [{ role: 'user', content: 'Swims every Sunday' }] });
+    await addVerbatim({
+      user_id: 'sam',
+      agent_id: 'coach',
+      messages: [{ role: 'user', content: 'Swims every Sunday' }],
+    });
     const sources = await eventually(async () => {
       const rows = await list('sam');
       return rows.length === FITNESS.length + 1 && rows.every((row) => row.categories) ? rows : undefined;

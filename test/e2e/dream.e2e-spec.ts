@@ -84,7 +84,10 @@ describe('memories stay true: supersede and merge at add time (offline)', () => 
     await request(t.http).get(`/v1/memories/${lisbon.id}/`).set(as(b)).expect(404);
 
     // Deleting the current memory with delete_linked takes the chain it replaced along.
-    const deleted = await request(t.http).delete(`/v1/memories/${berlin.id}/?delete_linked=true`).set(as(a)).expect(200);
+    const deleted = await request(t.http)
+      .delete(`/v1/memories/${berlin.id}/?delete_linked=true`)
+      .set(as(a))
+      .expect(200);
     expect(deleted.body).toEqual({ message: 'Memory deleted successfully!', cascade_count: 1 });
     await request(t.http).get(`/v1/memories/${lisbon.id}/`).set(as(a)).expect(404);
   });

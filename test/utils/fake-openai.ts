@@ -16,7 +16,7 @@
  * with an OpenAI-style error (500, 429, ...). Scripted `replies` (same shapes, or a function of the body)
  * are used first, in order. Without either, `defaultChatReply` answers:
  * extraction -> one fact per new non-system message (its content verbatim, source = its role),
- * update decision -> ADD of the fact, categorization -> ["misc"], rerank -> each document's share of
+ * update decision -> ADD of the fact, supersede/merge -> no decisions, synthesis -> no patterns, categorization -> ["misc"], rerank -> each document's share of
  * the query's words (so word overlap decides the order), summary -> the memories joined with "; ",
  * schema export -> `{}` (`exportRequest(body)` reads its schema and memories).
  * `POST /v1/embeddings`: `embeddings(body)` may return vectors, an error, or undefined for the default
@@ -31,12 +31,14 @@ import {
   DOCUMENTS_HEADING,
   EXISTING_MEMORIES_HEADING,
   EXPORT_MEMORIES_HEADING,
+  LIFECYCLE_FACTS_HEADING,
   MEMORY_HEADING,
   NEW_FACT_HEADING,
   NEW_MESSAGES_HEADING,
   SCHEMA_HEADING,
   SEARCH_QUERY_HEADING,
   SUMMARY_MEMORIES_HEADING,
+  SYNTHESIS_MEMORIES_HEADING,
 } from '@app/ai';
 
 export interface FakeChatBody {
@@ -105,13 +107,16 @@ export interface FakeOpenAi {
   close(): Promise<void>;
 }
 
-export type ChatKind = 'extraction' | 'update' | 'categorization' | 'rerank' | 'summary' | 'export' | 'unknown';
+export type ChatKind =
+  'extraction' | 'update' | 'lifecycle' | 'synthesis' | 'categorization' | 'rerank' | 'summary' | 'export' | 'unknown';
 
 /** Which of the provider's prompts a chat request carries. */
 export function chatKind(body: FakeChatBody): ChatKind {
   const user = userText(body);
   if (user.startsWith(SCHEMA_HEADING)) return 'export';
   if (user.includes(NEW_MESSAGES_HEADING)) return 'extraction';
+  if (user.includes(LIFECYCLE_FACTS_HEADING)) return 'lifecycle';
+  if (user.startsWith(SYNTHESIS_MEMORIES_HEADING)) return 'synthesis';
   if (user.includes(NEW_FACT_HEADING)) return 'update';
   if (user.startsWith(MEMORY_HEADING)) return 'categorization';
   if (user.startsWith(SEARCH_QUERY_HEADING)) return 'rerank';
@@ -137,6 +142,20 @@ export function newMessages(body: FakeChatBody): Array<{ role: string; content: 
 export function updateRequest(body: FakeChatBody): { memories: Array<{ id: string; text: string }>; fact: string } {
   const memories = promptSection(body, EXISTING_MEMORIES_HEADING).map((line) => JSON.parse(line));
   return { memories, fact: JSON.parse(promptSection(body, NEW_FACT_HEADING)[0] ?? '""') as string };
+}
+
+/** The numbered memories and the new facts (with the numbers of their candidates) of a supersede/merge request. */
+export function lifecycleRequest(body: FakeChatBody): {
+  memories: Array<{ id: string; text: string }>;
+  facts: Array<{ id: string; text: string; memories: string[] }>;
+} {
+  const memories = promptSection(body, EXISTING_MEMORIES_HEADING).map((line) => JSON.parse(line));
+  return { memories, facts: promptSection(body, LIFECYCLE_FACTS_HEADING).map((line) => JSON.parse(line)) };
+}
+
+/** The numbered memories ({id: "0", text}) of a synthesis request, oldest first. */
+export function synthesisMemories(body: FakeChatBody): Array<{ id: string; text: string }> {
+  return promptSection(body, SYNTHESIS_MEMORIES_HEADING).map((line) => JSON.parse(line));
 }
 
 /** The query and the numbered documents ({id: "0", text}) of a rerank request. */
@@ -166,6 +185,10 @@ export function defaultChatReply(body: FakeChatBody): string {
     }
     case 'update':
       return JSON.stringify({ event: 'ADD', text: updateRequest(body).fact });
+    case 'lifecycle':
+      return JSON.stringify({ decisions: [] });
+    case 'synthesis':
+      return JSON.stringify({ patterns: [] });
     case 'categorization':
       return JSON.stringify({ categories: ['misc'] });
     case 'rerank': {
