@@ -1,65 +1,6 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { queuesIdle } from '../../utils/queues';
+import { preparePythonSdk } from '../../utils/python-sdk';
 import { createTestApp, Tenant, TestApp } from '../../utils/test-app';
-
-const run = promisify(execFile);
-const MIRROR = '/work/.mirror/mem0ai+mem0/repo';
-/** The SDK's modules the MemoryClient needs: the client itself, its telemetry/config helpers and its errors. */
-const SDK_PATHS = ['mem0/client', 'mem0/exceptions.py', 'mem0/memory/setup.py', 'mem0/memory/telemetry.py'];
-const DEBIAN_PACKAGES = '/usr/lib/python3/dist-packages';
-const PROBE = 'import httpx, requests\nfrom pydantic import ConfigDict';
-
-interface Python {
-  command: string;
-  pythonPath: string[];
-}
-
-/**
- * An interpreter that has httpx, requests and pydantic 2 (the SDK's dependencies), trying Debian's
- * packages (python3-httpx, python3-requests, python3-pydantic) under each python3 found; else why not.
- */
-function findPython(): Python | string {
-  const tried: string[] = [];
-  for (const command of ['python3', '/usr/bin/python3']) {
-    for (const pythonPath of [[], [DEBIAN_PACKAGES]]) {
-      try {
-        execFileSync(command, ['-c', PROBE], {
-          env: { PATH: process.env.PATH ?? '', PYTHONPATH: pythonPath.join(':') },
-          stdio: 'pipe',
-        });
-        return { command, pythonPath };
-      } catch (error) {
-        const stderr = String((error as { stderr?: Buffer }).stderr ?? error)
-          .trim()
-          .split('\n')
-          .at(-1);
-        tried.push(`${command}${pythonPath.length ? ` + ${DEBIAN_PACKAGES}` : ''}: ${stderr}`);
-      }
-    }
-  }
-  return `no python3 with httpx, requests and pydantic 2 (${tried.join('; ')})`;
-}
-
-/** The official Python SDK's client, read from the mem0 repository mirror when this machine has one; else why not. */
-function exportSdk(into: string): string | null {
-  if (!existsSync(MIRROR)) return `the mem0 repository mirror (${MIRROR}) is not on this machine`;
-  try {
-    const archive = execFileSync('git', ['-C', MIRROR, 'archive', 'HEAD', ...SDK_PATHS], { stdio: 'pipe' });
-    execFileSync('tar', ['-x', '-C', into], { input: archive });
-  } catch (error) {
-    return `the client could not be read from the mirror: ${String(error).split('\n')[0]}`;
-  }
-  // The package's own __init__ also loads the OSS Memory (vector stores, LLMs); only the client is wanted.
-  writeFileSync(join(into, 'mem0', '__init__.py'), '__version__ = "client-suite"\n');
-  writeFileSync(join(into, 'mem0', 'memory', '__init__.py'), '');
-  // The SDK imports PostHog at load time; with MEM0_TELEMETRY off it never calls it, so an inert module will do.
-  writeFileSync(join(into, 'posthog.py'), 'class Posthog:\n    def __init__(self, *args, **kwargs):\n        pass\n');
-  return null;
-}
 
 /** Each MemoryClient method once, in order; prints every answer as one JSON object. */
 const SCRIPT = `
@@ -102,6 +43,10 @@ out["get_memory_export"] = export
 italian = next(row["id"] for row in out["get_all"]["results"] if row["memory"] == "Speaks Italian.")
 out["batch_update"] = client.batch_update([{"memory_id": italian, "text": "Speaks Italian fluently."}])
 out["get_after_batch"] = client.get(italian)
+pair = [client.add(text, user_id="pia", infer=False)["results"][0]["id"] for text in ("Owns a bicycle.", "Drinks green tea.")]
+out["batch_deleted_ids"] = pair
+out["batch_delete"] = client.batch_delete([{"memory_id": memory_id} for memory_id in pair])
+out["get_all_after_batch_delete"] = client.get_all(filters={"user_id": "pia"})
 out["delete"] = client.delete(italian)
 out["get_summary"] = client.get_summary(filters={"user_id": "pia"})
 out["delete_users"] = client.delete_users(user_id="pia")
@@ -114,18 +59,13 @@ json.dump(out, sys.stdout)
 
 /** The official Python SDK's MemoryClient (from the mem0 repository), where its dependencies can be had. */
 describe('the Python MemoryClient against this server', () => {
-  const python = findPython();
-  const dir = mkdtempSync(join(tmpdir(), 'mem0-py-'));
-  const missing = typeof python === 'string' ? python : exportSdk(dir);
-  if (missing) {
-    console.warn(`Python client suite skipped: ${missing}`);
-  }
-  const maybe = missing ? it.skip : it;
+  const sdk = preparePythonSdk('Python client suite');
+  const maybe = sdk.missing ? it.skip : it;
 
   let t: TestApp;
   let a: Tenant;
   beforeAll(async () => {
-    if (missing) return;
+    if (sdk.missing) return;
     // The webhook the script registers (and deletes before any change it could be told of) is on loopback.
     t = await createTestApp({ worker: true, env: { WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true' } });
     a = await t.newTenant('python');
@@ -133,25 +73,11 @@ describe('the Python MemoryClient against this server', () => {
   });
   afterAll(async () => {
     await t?.close();
-    rmSync(dir, { recursive: true, force: true });
+    sdk.remove();
   });
 
   maybe('every method answers as the SDK expects, each change visible in the database', async () => {
-    const { command, pythonPath } = python as Python;
-    mkdirSync(join(dir, 'home'), { recursive: true });
-    writeFileSync(join(dir, 'suite.py'), SCRIPT);
-    const { stdout } = await run(command, [join(dir, 'suite.py')], {
-      timeout: 60_000,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: join(dir, 'home'),
-        PYTHONPATH: [dir, ...pythonPath].join(':'),
-        MEM0_TELEMETRY: 'False',
-        MEM0_API_KEY: a.key,
-        MEM0_HOST: await t.app.getUrl(),
-      },
-    });
-    const out = JSON.parse(stdout);
+    const out = await sdk.run(SCRIPT, { MEM0_API_KEY: a.key, MEM0_HOST: await t.app.getUrl() });
     expect(out).toMatchObject({ org_id: a.orgId, project_id: a.projectId, user_email: a.email });
     expect(out.add_verbatim).toMatchObject({
       status: 'SUCCEEDED',
@@ -172,6 +98,15 @@ describe('the Python MemoryClient against this server', () => {
     ]);
     expect(out.get_memory_export).toEqual({ hobby: 'hiking' });
     expect(out.get_after_batch).toMatchObject({ memory: 'Speaks Italian fluently.' });
+    expect(out.batch_delete).toEqual({ message: 'Successfully deleted 2 memories' });
+    expect(out.get_all_after_batch_delete.results.map((row: { memory: string }) => row.memory).sort()).toEqual([
+      'Loves hiking in the Dolomites',
+      'Speaks Italian fluently.',
+    ]);
+    const batchDeleted = await t.prisma.memoryHistory.findMany({
+      where: { projectId: a.projectId, memoryId: { in: out.batch_deleted_ids }, event: 'DELETE' },
+    });
+    expect(batchDeleted.map((entry) => entry.oldMemory).sort()).toEqual(['Drinks green tea.', 'Owns a bicycle.']);
 
     // Stored, then deleted with its memory by delete_users.
     expect(out.feedback).toMatchObject({ id: expect.any(String), feedback: 'POSITIVE', feedback_reason: 'accurate' });
