@@ -149,6 +149,33 @@ describe('the mem0 CLI against this server', () => {
     expect((await memories('bob')).map((row) => row.memory)).toEqual(['Lives in Porto', 'Plays the cello']);
   });
 
+  it('entity delete: --dry-run changes nothing; with --force each given entity goes with its memories', async () => {
+    await Promise.all([
+      json('add', 'Collects vinyl records.', '--no-infer', '-u', 'erin'),
+      json('add', 'Plans trips by train.', '--no-infer', '-u', 'frank', '--agent-id', 'planner'),
+    ]);
+    const entities = () =>
+      t.prisma.entity.findMany({
+        where: { projectId: a.projectId, name: { in: ['erin', 'frank', 'planner'] } },
+        orderBy: { name: 'asc' },
+      });
+    expect((await entities()).map((row) => row.name)).toEqual(['erin', 'frank', 'planner']);
+
+    const dry = await mem0('entity', 'delete', '--user-id', 'erin', '--agent-id', 'planner', '--dry-run');
+    expect(dry).toMatchObject({ code: 0, out: expect.stringContaining('Would delete entity user=erin, agent=planner') });
+    expect(await entities()).toHaveLength(3);
+
+    const deleted = await raw('entity', 'delete', '--user-id', 'erin', '--agent-id', 'planner', '--force');
+    const queued = { message: 'Delete in progress. This may take some time.', event_id: expect.any(String) };
+    expect(deleted).toEqual({ user: queued, agent: queued });
+    await queuesIdle(t);
+    expect((await entities()).map((row) => row.name)).toEqual(['frank']);
+    expect(await memories('erin')).toEqual([]);
+    // The agent's memory was also frank's: it went with the agent, and frank himself stays.
+    expect(await memories('frank')).toEqual([]);
+    expect((await json('entity', 'list', 'agents')).data).toEqual([]);
+  });
+
   it('delete one memory, --all for a user, --entity, and --all --project', async () => {
     expect((await mem0('delete', hikingId, '--force')).code).toBe(0);
     expect(await t.prisma.memory.findUnique({ where: { id: hikingId } })).toBeNull();
@@ -181,5 +208,12 @@ describe('the mem0 CLI against this server', () => {
     const rush = await mem0('agent-rush', 'search', 'best memory tips');
     expect(rush.code).toBe(1);
     expect(rush.out).toContain('agentrush_not_provisioned');
+    const before = await t.prisma.memory.count({ where: { projectId: a.projectId } });
+    const submitted = await mem0('agent-rush', 'add', 'Agents that remember their users make better coding partners.');
+    expect(submitted.code).toBe(1);
+    expect(submitted.out).toContain('AGENTRUSH error: agentrush_not_provisioned');
+    expect(submitted.out).toContain('AGENTRUSH is not provisioned in this environment.');
+    expect(submitted.out).not.toContain('Memory submitted');
+    expect(await t.prisma.memory.count({ where: { projectId: a.projectId } })).toBe(before);
   });
 });
