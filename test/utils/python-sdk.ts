@@ -51,7 +51,7 @@ function findPython(): Python | string {
       }
     }
   }
-  return `no python3 with httpx, requests and pydantic 2 (${tried.join('; ')})`;
+  return `no python3 with httpx, requests and pydantic (${tried.join('; ')})`;
 }
 
 /** The official Python SDK's client, read from the mem0 repository mirror when this machine has one; else why not. */
