@@ -16,6 +16,7 @@ import { RetrievalRepository } from './repositories/retrieval.repository';
 import { SynthesisRepository } from './repositories/synthesis.repository';
 import { UsageRepository } from './repositories/usage.repository';
 import { VectorIndexRepository } from './repositories/vector-index.repository';
+import { VerbatimAddsRepository } from './repositories/verbatim-adds.repository';
 import { ProfileGenerationService } from './profiles/profile-generation.service';
 import { ProfilesService } from './profiles/profiles.service';
 import { ContentService } from './content/content.service';
@@ -34,6 +35,7 @@ import { RetrievalService } from './services/retrieval.service';
 import { SummaryService } from './services/summary.service';
 import { SynthesisService } from './services/synthesis.service';
 import { UsageService } from './services/usage.service';
+import { VerbatimAddsService } from './services/verbatim-adds.service';
 import { VectorIndexService } from './services/vector-index.service';
 
 const SERVICES = [
@@ -76,6 +78,8 @@ const SERVICES = [
     SynthesisRepository,
     UsageRepository,
     VectorIndexRepository,
+    VerbatimAddsRepository,
+    VerbatimAddsService,
     ...SERVICES,
   ],
   exports: SERVICES,

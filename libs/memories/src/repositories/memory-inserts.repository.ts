@@ -56,8 +56,11 @@ export class MemoryInsertsRepository {
       projectId,
       fresh.map((item) => item.scope),
     );
+    // A memory's webhook names the add that stored it (several adds may be written together).
     const payloads = fresh.map((item) =>
-      JSON.stringify(outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, context.eventId)),
+      JSON.stringify(
+        outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, item.sourceEventId ?? context.eventId),
+      ),
     );
     await tx.$executeRaw`
       INSERT INTO webhook_outbox (project_id, event_type, payload)

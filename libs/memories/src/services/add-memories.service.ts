@@ -1,27 +1,20 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Inject, Injectable } from '@nestjs/common';
-import { ChatMessage, Embedder, EMBEDDER, emptyUsage, TokenUsage } from '@app/ai';
-import { AppError, ErrorCode, Memory } from '@app/core';
+import { Injectable } from '@nestjs/common';
+import { emptyUsage, TokenUsage } from '@app/ai';
+import { AppError, ErrorCode } from '@app/core';
 import { ENTITY_FIELDS, EntityField } from '@app/filters';
 import { JobName, QueueService } from '@app/queue';
-import { embeddingText } from '../annotation/entities';
 import { ADD_INVALID_MESSAGE, AddMemoriesDto } from '../dto/add-memories.dto';
 import { observedAt, refuseUnsupported } from '../content/add-parameters';
 import { ContentRefusal, readMessages } from '../content/content-parts';
 import { ContentService } from '../content/content.service';
 import { toCatalog } from '../catalog';
-import { memoryHash } from '../memory.mapper';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
-import { MemoriesRepository } from '../repositories/memories.repository';
-import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
-import { resultItem, toNewMemory } from './add-rows';
 import { failUnqueued } from './events.service';
 import { IngestionService } from './ingestion.service';
+import { VerbatimAddsService } from './verbatim-adds.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
-/** Messages a verbatim add embeds and inserts at a time (one short transaction each). */
-const VERBATIM_BATCH = 50;
 
 export function invalidAdd(
   reason: string,
@@ -42,12 +35,10 @@ export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>
 export class AddMemoriesService {
   constructor(
     private readonly events: EventsRepository,
-    private readonly memories: MemoriesRepository,
-    private readonly inserts: MemoryInsertsRepository,
     private readonly ingestion: IngestionService,
+    private readonly verbatim: VerbatimAddsService,
     private readonly queue: QueueService,
     private readonly contents: ContentService,
-    @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
   async add(
@@ -91,81 +82,9 @@ export class AddMemoriesService {
     return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
   }
 
-  /**
-   * infer=false: each distinct non-system message stored as is, synchronously, a batch at a time: each
-   * batch checks for duplicates and inserts in one short transaction under the scope's lock, and other
-   * requests are served between batches.
-   */
   private async storeVerbatim(projectId: string, request: AddRequest): Promise<AddOutcome> {
-    const sources = new Map<string, ChatMessage>();
-    for (const message of request.messages) {
-      if (message.role !== 'system' && message.content.trim() && !sources.has(message.content)) {
-        sources.set(message.content, message);
-      }
-    }
-    const event = await this.events.create(projectId, 'ADD', request, 'RUNNING');
-    const texts = [...sources.keys()];
-    const rows: Memory[] = [];
-    for (let start = 0; start < texts.length; start += VERBATIM_BATCH) {
-      if (start > 0) {
-        await nextTurn();
-      }
-      const batch = texts.slice(start, start + VERBATIM_BATCH).map((text) => sources.get(text)!);
-      rows.push(...(await this.storeBatch(projectId, request, event.id, batch, start)));
-    }
-    const results = rows.map((row) => resultItem(row, 'ADD'));
-    if (rows.length > 0) {
-      await this.queue.add(
-        {
-          name: JobName.CategorizeMemories,
-          data: { projectId, memoryIds: rows.map((row) => row.id), eventId: event.id },
-        },
-        { jobId: `categorize-${event.id}` },
-      );
-    }
-    await this.events.finish(projectId, event.id, { status: 'SUCCEEDED', results });
-    return { kind: 'done', eventId: event.id, results, usage: emptyUsage() };
-  }
-
-  /**
-   * Stores the messages whose text the scope does not hold yet; `offset` is the first one's position among
-   * the add's texts (memory ids derive from it). Only the check and the insert run under the lock.
-   */
-  private async storeBatch(
-    projectId: string,
-    request: AddRequest,
-    eventId: string,
-    messages: ChatMessage[],
-    offset: number,
-  ): Promise<Memory[]> {
-    const hashes = messages.map((message) => memoryHash(message.content));
-    // Texts already stored need no embedding; the check is repeated under the scope's lock before inserting.
-    const known = await this.memories.existingHashes(projectId, request.scope, hashes);
-    const fresh = messages.flatMap((message, index) => (known.has(hashes[index]) ? [] : [{ message, index }]));
-    if (fresh.length === 0) {
-      return [];
-    }
-    const vectors = await this.embedder.embed(fresh.map(({ message }) => embeddingText(message.content)));
-    const items = fresh.map(({ message, index }, position) => ({
-      ...toNewMemory(eventId, offset + index, request, {
-        text: message.content,
-        hash: hashes[index],
-        scope: request.scope,
-        vector: vectors[position],
-      }),
-      input: [message],
-    }));
-    const context = { embedder: this.embedder.id, input: null, eventId };
-    return this.memories.inScopes(projectId, [request.scope], async (tx) => {
-      const now = await this.memories.existingHashes(
-        projectId,
-        request.scope,
-        items.map((item) => item.hash),
-        tx,
-      );
-      const kept = items.filter((item) => !now.has(item.hash));
-      return this.inserts.insertIn(tx, projectId, kept, context);
-    });
+    const { eventId, results } = await this.verbatim.store(projectId, request);
+    return { kind: 'done', eventId, results, usage: emptyUsage() };
   }
 }
 
