@@ -13,7 +13,6 @@ interface Project {
   custom_categories: Category[] | null;
   decay: boolean;
   multilingual: boolean;
-  enable_graph: boolean;
   expiration_date: string | null;
 }
 
@@ -25,7 +24,6 @@ const TEXTS = [
 const FLAGS = [
   ['decay', 'Decay: older, unused memories rank lower'],
   ['multilingual', 'Multilingual: keep memories in the language they came in'],
-  ['enable_graph', 'Graph memory'],
 ] as const;
 
 /** Categories are edited one per line as `name: description`. */
@@ -80,7 +78,6 @@ function SettingsForm({
       custom_categories: textToCategories(categories),
       decay: draft.decay,
       multilingual: draft.multilingual,
-      enable_graph: draft.enable_graph,
       expiration_date: draft.expiration_date || null,
     };
     if (await action.run(() => api('PATCH', path, body))) {
