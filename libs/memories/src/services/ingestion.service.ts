@@ -2,6 +2,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChatMessage,
+  dot,
   Embedder,
   EMBEDDER,
   emptyUsage,
@@ -178,7 +179,7 @@ export class IngestionService {
         (other) =>
           sameScope(other.scope, item.scope) &&
           (other.hash === item.hash ||
-            (cosine(other.vector, item.vector) >= NEAR_DUPLICATE && samePolarity(other.fact.text, item.fact.text))),
+            (dot(other.vector, item.vector) >= NEAR_DUPLICATE && samePolarity(other.fact.text, item.fact.text))),
       );
       const repeatsStored =
         closest && closest.similarity >= NEAR_DUPLICATE && samePolarity(closest.memory, item.fact.text);
@@ -391,12 +392,4 @@ function scopeKey(scope: Scope): string {
 
 function sameScope(a: Scope, b: Scope): boolean {
   return scopeKey(a) === scopeKey(b);
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-  }
-  return dot;
 }
