@@ -1,17 +1,12 @@
 import OpenAI from 'openai';
 import type { CreateEmbeddingResponse } from 'openai/resources/embeddings';
 import { Embedder } from '../ai.types';
-import { describeOpenAiError } from './openai-errors';
+import { describeOpenAiError, OpenAiConnection, openAiClient } from './openai-errors';
 
-export interface OpenAiEmbedderOptions {
-  apiKey: string;
-  baseURL?: string;
+export interface OpenAiEmbedderOptions extends OpenAiConnection {
   model: string;
   /** The vector length stored in pgvector (OPENAI_EMBEDDING_DIMENSIONS). */
   dimensions: number;
-  timeoutMs: number;
-  /** SDK retries (with backoff) of 408/409/429/5xx and connection errors; default 2. */
-  maxRetries?: number;
   /** Inputs per request; default 256. */
   batchSize?: number;
 }
@@ -38,12 +33,7 @@ export class OpenAiEmbedder implements Embedder {
     this.id = `openai:${options.model}:${options.dimensions}`;
     this.timeoutMs = options.timeoutMs;
     this.batchSize = Math.max(1, options.batchSize ?? 256);
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL || undefined,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries ?? 2,
-    });
+    this.client = openAiClient(options);
   }
 
   async embed(texts: string[]): Promise<number[][]> {

@@ -1,4 +1,23 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+
+/** How every OpenAI-compatible client of the AI lib connects. */
+export interface OpenAiConnection {
+  apiKey: string;
+  /** e.g. `https://api.openai.com/v1` or any OpenAI-compatible server. */
+  baseURL?: string;
+  timeoutMs: number;
+  /** SDK retries (with backoff) of 408/409/429/5xx and connection errors; default 2. */
+  maxRetries?: number;
+}
+
+export function openAiClient(connection: OpenAiConnection): OpenAI {
+  return new OpenAI({
+    apiKey: connection.apiKey,
+    baseURL: connection.baseURL || undefined,
+    timeout: connection.timeoutMs,
+    maxRetries: connection.maxRetries ?? 2,
+  });
+}
 
 /** Turns SDK errors into plain Errors whose message names the operation, the HTTP status and the provider's reason. */
 export function describeOpenAiError(what: string, error: unknown, timeoutMs: number): Error {

@@ -29,18 +29,12 @@ import {
   buildSchemaFillPrompt,
   PromptPair,
 } from './prompts';
-import { describeOpenAiError } from './openai-errors';
+import { describeOpenAiError, OpenAiConnection, openAiClient } from './openai-errors';
 import { InvalidReply } from './invalid-reply';
 import { buildLifecyclePrompt, buildSynthesisPrompt, parseLifecycle, parsePatterns } from './lifecycle-prompts';
 
-export interface OpenAiLlmOptions {
-  apiKey: string;
-  /** e.g. `https://api.openai.com/v1` or any OpenAI-compatible server. */
-  baseURL?: string;
+export interface OpenAiLlmOptions extends OpenAiConnection {
   model: string;
-  timeoutMs: number;
-  /** SDK retries (with backoff) of 408/409/429/5xx and connection errors; default 2. */
-  maxRetries?: number;
 }
 
 const ATTEMPTS = 2;
@@ -73,12 +67,7 @@ export class OpenAiLlmProvider implements LlmProvider {
   constructor(options: OpenAiLlmOptions) {
     this.model = options.model;
     this.timeoutMs = options.timeoutMs;
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL || undefined,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries ?? 2,
-    });
+    this.client = openAiClient(options);
   }
 
   /** Usage of every call made by this instance (decideUpdate, categorize, rerank, summarize report usage only here). */

@@ -1,13 +1,9 @@
 import OpenAI from 'openai';
 import { TokenUsage, VisionModel } from '../ai.types';
-import { describeOpenAiError } from './openai-errors';
+import { describeOpenAiError, OpenAiConnection, openAiClient } from './openai-errors';
 
-export interface OpenAiVisionOptions {
-  apiKey: string;
-  baseURL?: string;
+export interface OpenAiVisionOptions extends OpenAiConnection {
   model: string;
-  timeoutMs: number;
-  maxRetries?: number;
 }
 
 /** Marks a vision request, so a test server can tell it from the extraction that follows. */
@@ -23,12 +19,7 @@ export class OpenAiVisionModel implements VisionModel {
   constructor(options: OpenAiVisionOptions) {
     this.model = options.model;
     this.timeoutMs = options.timeoutMs;
-    this.client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseURL || undefined,
-      timeout: options.timeoutMs,
-      maxRetries: options.maxRetries ?? 2,
-    });
+    this.client = openAiClient(options);
   }
 
   async describeImage(url: string, usage: TokenUsage): Promise<string> {
