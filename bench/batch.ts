@@ -11,17 +11,12 @@
  */
 import { Client } from 'pg';
 import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
-import { rssMiB, startServer, summarize, writeResult } from './lib';
+import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const RUNS = option('runs', 5);
-const ITEMS = option('items', 1000);
-const ADDS = option('adds', 2000);
-const CONCURRENCY = option('concurrency', 8);
+const RUNS = numberOption('runs', 5);
+const ITEMS = numberOption('items', 1000);
+const ADDS = numberOption('adds', 2000);
+const CONCURRENCY = numberOption('concurrency', 8);
 const KEY = 'm0-bench-batch-key-00000000000000000000000';
 const TOPICS = ['hiking', 'jazz', 'sushi', 'chess', 'sailing', 'pottery', 'cycling', 'opera', 'tea', 'climbing'];
 

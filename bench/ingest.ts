@@ -7,15 +7,10 @@
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench, recreated) and Redis prefix.
  */
 import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
-import { rssMiB, startServer, summarize, writeResult } from './lib';
+import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const ADDS = option('adds', 400);
-const CONCURRENCY = option('concurrency', 16);
+const ADDS = numberOption('adds', 400);
+const CONCURRENCY = numberOption('concurrency', 16);
 const KEY = 'm0-bench-ingest-key-0000000000000000000000';
 
 const SENTENCES = [

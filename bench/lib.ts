@@ -2,6 +2,16 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** `--name value` from the command line, else the fallback. */
+export function option(name: string, fallback: string): string {
+  const args = process.argv.slice(2);
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? args[index + 1] : fallback;
+}
+
+/** A numeric `--name value`. */
+export const numberOption = (name: string, fallback: number) => Number(option(name, String(fallback)));
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) {
     return 0;

@@ -10,16 +10,11 @@
 import { Client } from 'pg';
 import { freePort, startPrivatePostgres, startPrivateRedis } from '../scripts/lib/private-services';
 import { childPid } from '../scripts/lib/processes';
-import { rssMiB, startServer, summarize, writeResult } from './lib';
+import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return Number(index >= 0 ? args[index + 1] : fallback);
-};
-const MINUTES = option('minutes', '10');
-const CONCURRENCY = option('concurrency', '4');
-const OUTAGE_MS = option('outage', '20') * 1000;
+const MINUTES = numberOption('minutes', 10);
+const CONCURRENCY = numberOption('concurrency', 4);
+const OUTAGE_MS = numberOption('outage', 20) * 1000;
 /** Requests this soon after a dependency or the API is back still count as inside its fault window. */
 const RECOVERY_MS = 5000;
 const DRAIN_MS = 180_000;

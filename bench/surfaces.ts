@@ -11,7 +11,7 @@
  * .../mem0_bench_surfaces), dropped and recreated; dropped again at the end unless --keep.
  */
 import { databaseName, dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
-import { rssMiB, startServer, writeResult } from './lib';
+import { option, rssMiB, startServer, writeResult } from './lib';
 import { CpuShare, cpuSampler, waitForQuiet } from './retrieval/cpu';
 import { queryTexts, syntheticRow, userIds } from './retrieval/data';
 import type { HttpJob, LoadResult } from './retrieval/load-http';
@@ -19,10 +19,6 @@ import { machineInfo, runChild } from './retrieval/report';
 import { grow, projectOfKey } from './retrieval/seed';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
 const SIZE = Number(option('size', '100000'));
 const DURATION = Number(option('duration', '10'));
 const CONNECTIONS = Number(option('connections', '8'));

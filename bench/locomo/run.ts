@@ -14,16 +14,12 @@
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench_locomo, recreated) and Redis prefix.
  */
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/database';
-import { rssMiB, startServer, summarize, writeResult } from '../lib';
+import { option, rssMiB, startServer, summarize, writeResult } from '../lib';
 import { Bm25Index } from './bm25';
 import { Conversation, DEFAULT_DATASET, loadConversations, Question, Turn } from './data';
 import { CATEGORY_NAMES, Metrics, printReport, scoreRanking } from './metrics';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
 const MODE = option('mode', 'verbatim') as 'verbatim' | 'infer';
 const CONVERSATIONS = Number(option('conversations', '5'));
 const CONCURRENCY = Number(option('concurrency', '8'));

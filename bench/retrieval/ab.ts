@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/database';
-import { startServer, summarize, writeResult } from '../lib';
+import { option, startServer, summarize, writeResult } from '../lib';
 import { queryTexts, rng, USERS } from './data';
 import { grow, projectOfKey } from './seed';
 import {
@@ -29,10 +29,6 @@ import {
 } from './sql';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
 const BASELINE = option('baseline', '');
 const SIZE = Number(option('size', '100000'));
 const REQUESTS = Number(option('requests', '300'));

@@ -19,7 +19,7 @@
 import { Pool } from 'pg';
 import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
 import { databaseName, dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/database';
-import { startServer, writeResult } from '../lib';
+import { option, startServer, writeResult } from '../lib';
 import { queryTexts, rng, USERS } from './data';
 import type { HttpJob, LoadResult } from './load-http';
 import type { SqlJob, SqlLoadResult } from './load-sql';
@@ -39,10 +39,6 @@ import {
 } from './sql';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : fallback;
-};
 const SIZES = option('sizes', '10000,100000,1000000')
   .split(',')
   .map(Number)
