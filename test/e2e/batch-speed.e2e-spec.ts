@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { eventually } from '../utils/events';
+import { projectState } from '../utils/project-state';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
 describe('full batches and concurrent verbatim adds', () => {
@@ -19,22 +19,6 @@ describe('full batches and concurrent verbatim adds', () => {
       .set(as(a))
       .send({ infer: false, ...body });
 
-  async function state(projectId: string) {
-    await eventually(async () => {
-      const [{ pending }] = await t.prisma.$queryRaw<{ pending: number }[]>`
-        SELECT count(*)::int AS pending FROM memories
-        WHERE project_id = ${projectId}::uuid AND coalesce(cardinality(categories), 0) = 0`;
-      return pending === 0 ? true : undefined;
-    });
-    return {
-      memories: await t.prisma.memory.findMany({ where: { projectId }, orderBy: { id: 'asc' } }),
-      embeddings: await t.prisma.$queryRaw`SELECT id, embedding::text FROM memories ORDER BY id`,
-      links: await t.prisma.memoryEntityLink.count(),
-      history: await t.prisma.memoryHistory.count({ where: { projectId } }),
-      outbox: await t.prisma.webhookOutbox.count({ where: { projectId } }),
-    };
-  }
-
   it('refuses a 1000-item update whose item 999 is bad, changing nothing; the same batch fixed applies whole', async () => {
     const messages = Array.from({ length: 1000 }, (_, index) => ({
       role: 'user',
@@ -43,7 +27,7 @@ describe('full batches and concurrent verbatim adds', () => {
     const response = await add({ messages, user_id: 'speed-batch' }).expect(200);
     const ids: string[] = response.body.results.map((result: { id: string }) => result.id);
     expect(ids).toHaveLength(1000);
-    const before = await state(a.projectId);
+    const before = await projectState(t, a.projectId);
 
     const memories = ids.map((id, index) => ({ memory_id: id, text: `Sailed with Rui in Faro ${index}` }));
     const bad = memories.map((item, index) => (index === 998 ? { memory_id: item.memory_id, text: 7 } : item));
@@ -64,7 +48,7 @@ describe('full batches and concurrent verbatim adds', () => {
       .set(as(a))
       .send({ memories: missing.map(({ memory_id }) => ({ memory_id })) })
       .expect(400, { error: `Memory not found: ${unknown}` });
-    expect(await state(a.projectId)).toEqual(before);
+    expect(await projectState(t, a.projectId)).toEqual(before);
 
     await request(t.http)
       .put('/v1/batch/')

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { Role } from '@app/core';
 import { eventually } from '../utils/events';
+import { projectState } from '../utils/project-state';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
 describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/batch/)', () => {
@@ -32,21 +33,6 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
 
   const embeddingOf = async (id: string) =>
     (await t.prisma.$queryRaw<{ e: string }[]>`SELECT embedding::text AS e FROM memories WHERE id = ${id}::uuid`)[0]?.e;
-
-  /** Everything a refused batch must leave untouched (after the worker has categorised the seeds). */
-  async function snapshot(projectId: string) {
-    await eventually(async () => {
-      const [{ pending }] = await t.prisma.$queryRaw<{ pending: number }[]>`
-        SELECT count(*)::int AS pending FROM memories
-        WHERE project_id = ${projectId}::uuid AND coalesce(cardinality(categories), 0) = 0`;
-      return pending === 0 ? true : undefined;
-    });
-    return {
-      memories: await t.prisma.memory.findMany({ where: { projectId }, orderBy: { id: 'asc' } }),
-      history: await t.prisma.memoryHistory.count({ where: { projectId } }),
-      outbox: await t.prisma.webhookOutbox.count({ where: { projectId } }),
-    };
-  }
 
   it('updates texts and metadata in one go: history, webhooks, new vectors and categories', async () => {
     const [first, second] = await seed(a, ['Likes green tea', 'Works at Initech']);
@@ -163,8 +149,8 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     const [mine] = await seed(a, ['Plays chess']);
     const [theirs] = await seed(b, ['Plays go']);
     const [locked] = await seed(a, ['Blood type is A+'], { immutable: true });
-    const before = await snapshot(a.projectId);
-    const theirsBefore = await snapshot(b.projectId);
+    const before = await projectState(t, a.projectId);
+    const theirsBefore = await projectState(t, b.projectId);
     const unknown = '00000000-0000-4000-8000-000000000000';
 
     const cases: [string, 'put' | 'delete', unknown, Record<string, string>][] = [
@@ -216,8 +202,8 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     for (const [, method, memories, body] of cases) {
       await request(t.http)[method]('/v1/batch/').set(as(a)).send({ memories }).expect(400, body);
     }
-    expect(await snapshot(a.projectId)).toEqual(before);
-    expect(await snapshot(b.projectId)).toEqual(theirsBefore);
+    expect(await projectState(t, a.projectId)).toEqual(before);
+    expect(await projectState(t, b.projectId)).toEqual(theirsBefore);
   });
 
   it('caps a batch at 1000 items with the exact messages', async () => {
