@@ -1,16 +1,25 @@
 /**
- * Ingest throughput through the worker with the offline providers: adds per second from the first
- * POST /v3/memories/add/ to the last SUCCEEDED event, plus add latency (request -> SUCCEEDED).
+ * Ingest throughput through the worker with the offline providers. Open loop: submitters POST
+ * /v3/memories/add/ without waiting for the pipeline (optionally paced at --rate adds/s), and the
+ * pipeline's progress is read from the events table, so the clients' polling does not compete with
+ * the server for the CPU. Reports adds per second from the first accepted add to the last SUCCEEDED
+ * event, add latency (event created -> completed, the server's own clock) and POST latency.
  *
- *   npm run build && npx tsx bench/ingest.ts [--adds 400] [--concurrency 16]
+ *   npm run build && npx tsx bench/ingest.ts [--adds 2000] [--concurrency 16] [--rate 0] [--users 50]
  *
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench, recreated) and Redis prefix.
  */
+import { Queue } from 'bullmq';
+import { Pool } from 'pg';
+import { bullPrefix, QueueName } from '../libs/queue/src/queue.constants';
 import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
 import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
 
-const ADDS = numberOption('adds', 400);
+const ADDS = numberOption('adds', 2000);
 const CONCURRENCY = numberOption('concurrency', 16);
+const RATE = numberOption('rate', 0);
+const USERS = numberOption('users', 50);
+const WORKER_CONCURRENCY = numberOption('worker-concurrency', 8);
 const KEY = 'm0-bench-ingest-key-0000000000000000000000';
 
 const SENTENCES = [
@@ -24,74 +33,132 @@ const SENTENCES = [
   'I work as a data engineer at a logistics company',
 ];
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Submits every add (paced when --rate is set); resolves with the POST latencies. */
+async function submit(baseUrl: string): Promise<{ postLatencies: number[]; rejected: number }> {
+  const headers = { Authorization: `Token ${KEY}`, 'Content-Type': 'application/json' };
+  const postLatencies: number[] = [];
+  const started = Date.now();
+  let next = 0;
+  let rejected = 0;
+  const submitter = async () => {
+    while (next < ADDS) {
+      const index = next++;
+      if (RATE > 0) {
+        await sleep(started + (index * 1000) / RATE - Date.now());
+      }
+      const sent = Date.now();
+      const response = await fetch(`${baseUrl}/v3/memories/add/`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          messages: [{ role: 'user', content: `${SENTENCES[index % SENTENCES.length]} (note ${index})` }],
+          user_id: `user-${index % USERS}`,
+        }),
+      });
+      await response.arrayBuffer();
+      rejected += response.ok ? 0 : 1;
+      postLatencies.push(Date.now() - sent);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, submitter));
+  return { postLatencies, rejected };
+}
+
+async function waitForPipeline(pool: Pool, expected: number): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query<{ done: string }>(
+      `SELECT count(*) AS done FROM events WHERE event_type = 'ADD' AND status IN ('SUCCEEDED', 'FAILED')`,
+    );
+    if (Number(rows[0].done) >= expected) {
+      return;
+    }
+    await sleep(200);
+  }
+  throw new Error('the pipeline did not finish within 30 minutes');
+}
+
+/** Until every queue (categorisation included) is empty: only then was the rate sustained. */
+async function waitForQueues(redisPrefix: string): Promise<number> {
+  const queues = Object.values(QueueName).map(
+    (name) => new Queue(name, { connection: { host: '127.0.0.1', port: 6379 }, prefix: bullPrefix(redisPrefix) }),
+  );
+  try {
+    for (;;) {
+      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed')));
+      if (counts.every((count) => Object.values(count).every((value) => value === 0))) {
+        return Date.now();
+      }
+      await sleep(200);
+    }
+  } finally {
+    await Promise.all(queues.map((queue) => queue.close()));
+  }
+}
+
 async function main(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/mem0_bench';
   await dropDatabase(databaseUrl);
   await ensureDatabase(databaseUrl);
   await migrate(databaseUrl);
+  const redisPrefix = `mem0bench${Date.now()}`;
   const server = await startServer({
     DATABASE_URL: databaseUrl,
-    REDIS_PREFIX: `mem0bench${Date.now()}`,
+    REDIS_PREFIX: redisPrefix,
     BOOTSTRAP_API_KEY: KEY,
     OPENAI_API_KEY: '',
     RATE_LIMIT_ENABLED: 'false',
-    WORKER_CONCURRENCY: '8',
+    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
     DATABASE_POOL_SIZE: '20',
   });
-  const headers = { Authorization: `Token ${KEY}`, 'Content-Type': 'application/json' };
-  const latencies: number[] = [];
-  const started = Date.now();
-  let next = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < ADDS) {
-      const index = next++;
-      const sent = Date.now();
-      const response = await fetch(`${server.baseUrl}/v3/memories/add/`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          messages: [{ role: 'user', content: `${SENTENCES[index % SENTENCES.length]} (note ${index})` }],
-          user_id: `user-${index % 50}`,
-        }),
-      });
-      const { event_id: eventId } = (await response.json()) as { event_id: string };
-      for (;;) {
-        const event = (await (await fetch(`${server.baseUrl}/v1/event/${eventId}/`, { headers })).json()) as {
-          status: string;
-        };
-        if (event.status === 'SUCCEEDED' || event.status === 'FAILED') {
-          failed += event.status === 'FAILED' ? 1 : 0;
-          break;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      latencies.push(Date.now() - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (Date.now() - started) / 1000;
+  const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const { postLatencies, rejected } = await submit(server.baseUrl);
+  await waitForPipeline(pool, ADDS - rejected);
+  const drained = await waitForQueues(redisPrefix);
+  const { rows } = await pool.query<{ ms: number; status: string; created: Date; completed: Date }>(
+    `SELECT status, created_at AS created, completed_at AS completed,
+            EXTRACT(EPOCH FROM completed_at - created_at) * 1000 AS ms
+       FROM events WHERE event_type = 'ADD'`,
+  );
+  const memories = await pool.query<{ count: string }>('SELECT count(*) FROM memories');
+  await pool.end();
   const [apiRss, workerRss] = server.pids.map(rssMiB);
   await server.stop();
-  const latency = summarize(latencies);
+  const first = Math.min(...rows.map((row) => row.created.getTime()));
+  const last = Math.max(...rows.map((row) => row.completed.getTime()));
+  const seconds = (last - first) / 1000;
+  const drainedSeconds = (drained - first) / 1000;
+  const failed = rows.filter((row) => row.status === 'FAILED').length;
+  const latency = summarize(rows.map((row) => Number(row.ms)));
+  const post = summarize(postLatencies);
   const result = {
     adds: ADDS,
     concurrency: CONCURRENCY,
+    target_rate: RATE || null,
+    worker_concurrency: WORKER_CONCURRENCY,
+    rejected,
     failed,
+    memories: Number(memories.rows[0].count),
     seconds: Number(seconds.toFixed(2)),
-    adds_per_second: Number((ADDS / seconds).toFixed(1)),
+    adds_per_second: Number((rows.length / seconds).toFixed(1)),
+    adds_per_second_queues_drained: Number((rows.length / drainedSeconds).toFixed(1)),
     add_to_succeeded_ms: latency,
+    post_ms: post,
     rss_mib: { api: apiRss, worker: workerRss },
   };
   console.table([
     {
       adds: ADDS,
-      concurrency: CONCURRENCY,
+      'rate target': RATE || 'max',
       'adds/s': result.adds_per_second,
+      'adds/s drained': result.adds_per_second_queues_drained,
       'p50 ms': latency.p50,
       'p95 ms': latency.p95,
       'p99 ms': latency.p99,
-      failed,
+      'POST p95 ms': post.p95,
+      failed: failed + rejected,
       'api RSS MiB': apiRss,
       'worker RSS MiB': workerRss,
     },

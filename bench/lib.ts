@@ -50,8 +50,10 @@ export async function startServer(
   const entries = options.supervised
     ? ['scripts/launch.mjs']
     : ['dist/apps/api/src/main.js', 'dist/apps/worker/src/main.js'];
+  // e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server's processes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const children: ChildProcess[] = entries.map((entry) =>
-    spawn(process.execPath, [entry], {
+    spawn(process.execPath, [...nodeArgs, entry], {
       cwd: options.cwd,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: port },
       stdio: ['ignore', 'inherit', 'inherit'],
