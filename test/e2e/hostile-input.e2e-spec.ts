@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ErrorStyle, errorStyleOf } from '../../apps/api/src/compat/surfaces';
+import { surfaceOf } from '../../apps/api/src/surfaces';
+import { SurfaceName } from '../../apps/api/src/surfaces/surface';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
 
 interface Route {
@@ -11,6 +12,17 @@ interface Route {
   style: ErrorStyle;
   scheme: 'Token' | 'Bearer';
 }
+
+type ErrorStyle = 'platform' | 'fastapi' | 'envelope';
+
+/** How each surface renders errors: the platform's shapes, FastAPI's, or the Memory System envelope. */
+const STYLES: Record<SurfaceName, ErrorStyle> = {
+  platform: 'platform',
+  oss: 'fastapi',
+  'memory-service': 'fastapi',
+  'memory-system': 'envelope',
+};
+const errorStyleOf = (path: string) => STYLES[surfaceOf(path).name];
 
 const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;

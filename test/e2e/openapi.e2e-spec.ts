@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { buildOpenApiDocument } from '../../apps/api/src/setup';
+import { buildOpenApiDocument } from '../../apps/api/src/http/setup';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 const COMMITTED = join(__dirname, '..', '..', 'openapi.json');

@@ -3,7 +3,7 @@ import { METHOD_METADATA, MODULE_METADATA, PATH_METADATA } from '@nestjs/common/
 import request from 'supertest';
 import { Role } from '@app/core';
 import { ApiModule } from '../../apps/api/src/app.module';
-import { ACCESS, accessOf, PUBLIC_ROUTE, RouteAccess } from '../../apps/api/src/common/decorators';
+import { ACCESS, accessOf, PUBLIC_ROUTE, RouteAccess } from '../../apps/api/src/http/decorators';
 import { ROUTE_ACCESS } from '../fixtures/route-access';
 import { createTestApp, TestApp } from '../utils/test-app';
 

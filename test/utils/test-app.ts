@@ -7,7 +7,7 @@ import { AppConfig, loadConfig, PrismaService, Role } from '@app/core';
 import { AdminService } from '@app/tenancy';
 import { ApiModule } from '../../apps/api/src/app.module';
 import { ProcessorsModule } from '../../apps/worker/src/processors/processors.module';
-import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from '../../apps/api/src/setup';
+import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from '../../apps/api/src/http/setup';
 import { createTestDatabase } from './databases';
 
 export const TEST_BOOTSTRAP_KEY = 'm0-test-bootstrap-key-000000000000000000';

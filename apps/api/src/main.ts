@@ -3,7 +3,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, loadConfig } from '@app/core';
 import { ApiModule } from './app.module';
-import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from './setup';
+import { API_APP_OPTIONS, configureApp, createFastifyAdapter } from './http/setup';
 
 async function main(): Promise<void> {
   const config = loadConfig();

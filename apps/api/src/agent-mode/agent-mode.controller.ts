@@ -4,7 +4,7 @@ import { IsOptional, IsString } from 'class-validator';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { AGENT_SIGNUP_OFF, AgentSignupService } from '@app/tenancy';
-import { ApiToken, Auth, IgnoreTenantParams, OnInvalid, Public, RateLimit } from '../common/decorators';
+import { ApiToken, Auth, IgnoreTenantParams, OnInvalid, Public, RateLimit } from '../http/decorators';
 
 class AgentSignupDto {
   @IsOptional()

@@ -2,7 +2,7 @@ import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { AppError, DatabaseHealthRepository, ErrorCode, RedisHealthService } from '@app/core';
-import { Public } from '../common/decorators';
+import { Public } from '../http/decorators';
 
 const PROBE_TIMEOUT_MS = 1000;
 

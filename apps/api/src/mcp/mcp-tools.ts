@@ -20,12 +20,12 @@ import {
   SearchMemoriesDto,
   UpdateMemoryDto,
 } from '@app/memories';
-import { refuseOverLimits } from '../common/add-limits.interceptor';
-import { ValidationShape } from '../common/decorators';
-import { ExceptionsFilter } from '../common/exception.filter';
-import { LinkBase, parsePage } from '../common/pagination';
-import { resultCount } from '../common/retrieval-events.interceptor';
-import { RequestValidationPipe, shapedError } from '../common/validation';
+import { refuseOverLimits } from '../memories/add-limits.interceptor';
+import { ValidationShape } from '../http/decorators';
+import { ExceptionsFilter } from '../http/exception.filter';
+import { LinkBase, parsePage } from '../http/pagination';
+import { resultCount } from '../memories/retrieval-events.interceptor';
+import { RequestValidationPipe, shapedError } from '../http/validation';
 import { v3AddResponse } from '../memories/add-memories.controller';
 import { listEntities } from '../memories/entities.controller';
 import { listEvents } from '../memories/events.controller';

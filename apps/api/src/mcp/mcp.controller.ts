@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
-import { ApiToken, Auth, ReadsOnly } from '../common/decorators';
+import { ApiToken, Auth, ReadsOnly } from '../http/decorators';
 import { McpTools } from './mcp-tools';
 
 /** What the SDK's stateless servers answer to GET (no stream to resume) and DELETE (no session to end). */

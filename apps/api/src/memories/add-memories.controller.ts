@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/commo
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AddMemoriesDto, AddMemoriesService, AddOutcome, AddResultItem, structuredAttributes } from '@app/memories';
-import { AddLimitsInterceptor } from '../common/add-limits.interceptor';
-import { ApiToken, Auth, OnInvalid, RateLimit } from '../common/decorators';
+import { AddLimitsInterceptor } from './add-limits.interceptor';
+import { ApiToken, Auth, OnInvalid, RateLimit } from '../http/decorators';
 
 const QUEUED = 'Memory processing has been queued for background execution';
 

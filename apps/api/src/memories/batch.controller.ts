@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { BatchDeleteDto, BatchService, BatchUpdateDto } from '@app/memories';
-import { ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid } from '../http/decorators';
 
 /** Batch update and delete, canonical at `/v1/batch/`, aliased at `/v1/memories/batch/`. */
 @ApiTags('memories')

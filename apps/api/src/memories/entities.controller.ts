@@ -4,8 +4,8 @@ import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { EntitiesService, EntityType, parseEntityType } from '@app/memories';
-import { ApiToken, Auth, OnInvalid } from '../common/decorators';
-import { envelope, LinkBase, parsePage } from '../common/pagination';
+import { ApiToken, Auth, OnInvalid } from '../http/decorators';
+import { envelope, LinkBase, parsePage } from '../http/pagination';
 
 /** `GET /v1/entities/` by its query parameters (also the MCP tool's answer). */
 export async function listEntities(

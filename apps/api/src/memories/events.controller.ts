@@ -4,8 +4,8 @@ import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { AppError, ErrorCode } from '@app/core';
 import { EventsService, RetrievalEventsService } from '@app/memories';
-import { ApiToken, Auth } from '../common/decorators';
-import { envelope, LinkBase, parsePage } from '../common/pagination';
+import { ApiToken, Auth } from '../http/decorators';
+import { envelope, LinkBase, parsePage } from '../http/pagination';
 
 function parseDay(raw: unknown, endOfDay: boolean): Date | undefined {
   if (raw === undefined || raw === '') {

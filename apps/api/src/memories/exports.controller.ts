@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { CreateExportDto, ExportsService, GetExportDto } from '@app/memories';
-import { Access, ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, OnInvalid } from '../http/decorators';
 
 /** Schema-shaped exports: built by the worker, read back by id or by filters. */
 @ApiTags('exports')

@@ -15,13 +15,13 @@ import {
   RetrievalScope,
   RetrievalService,
 } from '@app/memories';
-import { refuseOverLimits } from '../common/add-limits.interceptor';
-import { Access, ApiToken, Auth, OnInvalid, ReadsOnly } from '../common/decorators';
-import { envelope, LinkBase, PageRequest, parsePage } from '../common/pagination';
-import { RequestValidationPipe } from '../common/validation';
+import { refuseOverLimits } from './add-limits.interceptor';
+import { Access, ApiToken, Auth, OnInvalid, ReadsOnly } from '../http/decorators';
+import { envelope, LinkBase, PageRequest, parsePage } from '../http/pagination';
+import { RequestValidationPipe } from '../http/validation';
 import { v3AddResponse } from './add-memories.controller';
 import { project, v1ListScope, v2Scope, v3Scope } from './retrieval-requests';
-import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
+import { RecordsRetrieval } from './retrieval-events.interceptor';
 
 export const LIST_PAGE = { pageSize: 100, maxPageSize: 200 };
 const MAX_LIMIT = 200;

@@ -10,7 +10,7 @@ import {
   Scope,
   UpdateMemoryDto,
 } from '@app/memories';
-import { ApiToken, Auth, OnInvalid } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid } from '../http/decorators';
 import { deleteSelectorFromQuery } from './query-params';
 
 /** `DELETE /v1/memories/` by its query parameters (also the MCP tool's answer). */

@@ -1,6 +1,6 @@
 import { AppError, ErrorCode } from '@app/core';
 import { DeleteSelector } from '@app/memories';
-import { pythonLiteralAsJson } from '../common/python-literal';
+import { pythonLiteralAsJson } from './python-literal';
 
 const ENTITY_PARAMS = { user_id: 'userId', agent_id: 'agentId', app_id: 'appId', run_id: 'runId' } as const;
 

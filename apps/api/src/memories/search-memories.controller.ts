@@ -12,9 +12,9 @@ import {
   SummaryDto,
   SummaryService,
 } from '@app/memories';
-import { ApiToken, Auth, OnInvalid, RateLimit, ReadsOnly } from '../common/decorators';
+import { ApiToken, Auth, OnInvalid, RateLimit, ReadsOnly } from '../http/decorators';
 import { project, v1SearchScope, v2Scope, v3Scope } from './retrieval-requests';
-import { RecordsRetrieval } from '../common/retrieval-events.interceptor';
+import { RecordsRetrieval } from './retrieval-events.interceptor';
 
 const instant = (value: number | string | undefined) =>
   value === undefined ? undefined : typeof value === 'number' ? new Date(value * 1000) : new Date(value);

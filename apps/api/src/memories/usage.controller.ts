@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { MAX_USAGE_DAYS, UsageService } from '@app/memories';
-import { ApiToken, Auth } from '../common/decorators';
+import { ApiToken, Auth } from '../http/decorators';
 
 @ApiTags('entities')
 @ApiToken()

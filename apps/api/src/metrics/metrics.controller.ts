@@ -3,7 +3,7 @@ import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger
 import { FastifyReply } from 'fastify';
 import { AppError, ErrorCode, MetricsService } from '@app/core';
 import { QueueName, QueueService } from '@app/queue';
-import { Public } from '../common/decorators';
+import { Public } from '../http/decorators';
 
 /**
  * Prometheus metrics of the API process: off unless METRICS_ENABLED (404), and with METRICS_TOKEN

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { CreateOrganizationDto, MemberEmailDto, OrganizationsService, OrgMemberDto } from '@app/tenancy';
-import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../http/decorators';
 
 @ApiTags('organizations')
 @ApiToken()

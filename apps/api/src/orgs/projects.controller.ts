@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { SynthesisService } from '@app/memories';
 import { CreateProjectDto, ProjectsService, UpdateProjectDto } from '@app/tenancy';
-import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../common/decorators';
+import { Access, ApiToken, Auth, IgnoreTenantParams, OnInvalid } from '../http/decorators';
 
 @ApiTags('projects')
 @ApiToken()

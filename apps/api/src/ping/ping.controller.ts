@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
-import { ApiToken, Auth, IgnoreTenantParams } from '../common/decorators';
+import { ApiToken, Auth, IgnoreTenantParams } from '../http/decorators';
 
 @ApiTags('identity')
 @ApiToken()

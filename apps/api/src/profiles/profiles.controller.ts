@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post } from '@nestjs/c
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { ProfilesService } from '@app/memories';
-import { ApiToken, Auth, MarksReplays } from '../common/decorators';
+import { ApiToken, Auth, MarksReplays } from '../http/decorators';
 
 /** User profiles: one object per user, shaped by the project's JSON Schema and built by the worker. */
 @ApiTags('profiles')

@@ -3,8 +3,8 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { FastifyRequest } from 'fastify';
 import { AuthContext } from '@app/auth';
 import { CreateWebhookDto, UpdateWebhookDto, WebhooksService } from '@app/webhooks';
-import { Access, ApiToken, Auth, IgnoreTenantParams } from '../common/decorators';
-import { envelope, parsePage } from '../common/pagination';
+import { Access, ApiToken, Auth, IgnoreTenantParams } from '../http/decorators';
+import { envelope, parsePage } from '../http/pagination';
 
 const ALIAS = 'Alias (the curl samples embedded in the platform specs)';
 

@@ -78,7 +78,7 @@ export class AppConfig {
     return limits[kind];
   }
 
-  /** Every counter; the burst cap comes first so the per-minute one sets the reported headers. */
+  /** The platform's counters (a self-hosted surface may add its own). */
   get rateLimitRules(): RateLimitRule[] {
     const window = this.env.RATE_LIMIT_WINDOW_SECONDS * 1000;
     return [
@@ -88,13 +88,6 @@ export class AppConfig {
         ttlMs: window,
         limit: this.rateLimit(name),
       })),
-      {
-        name: 'memory-system-burst',
-        routeClass: 'memory-system',
-        ttlMs: 10_000,
-        limit: this.env.MEMORY_SYSTEM_RATE_LIMIT_BURST,
-      },
-      { name: 'memory-system', routeClass: 'memory-system', ttlMs: 60_000, limit: this.env.MEMORY_SYSTEM_RATE_LIMIT },
       {
         name: 'agent-signup',
         routeClass: 'agent-signup',

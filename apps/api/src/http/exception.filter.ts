@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, Dependency, ErrorCode, NOT_FOUND, unavailableDependency, unavailableMessage } from '@app/core';
-import { SchemaValidationError } from '../compat/request-schema';
-import { renderForSurface } from '../compat/surface-errors';
-import { errorStyleOf } from '../compat/surfaces';
+import { surfaceOf } from '../surfaces';
+import { RenderedError } from '../surfaces/surface';
+import { SchemaValidationError } from './request-schema';
 
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BadRequest]: HttpStatus.BAD_REQUEST,
@@ -38,10 +38,10 @@ export class ExceptionsFilter implements ExceptionFilter {
 
   /** Also answers the router's own errors (Fastify's `frameworkErrors`), raised before Nest has the request. */
   send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
-    const style = errorStyleOf(request.url);
-    const { status, body } = renderForSurface(style, exception, this.render(exception, request));
+    const surface = surfaceOf(request.url);
+    const { status, body } = surface.renderError(exception, this.render(exception, request));
     if (status === HttpStatus.UNAUTHORIZED) {
-      reply.header('WWW-Authenticate', style === 'platform' ? 'Token' : 'Bearer');
+      reply.header('WWW-Authenticate', surface.authScheme);
     }
     if (status === HttpStatus.SERVICE_UNAVAILABLE) {
       reply.header('Retry-After', OUTAGE_RETRY_AFTER_SECONDS);
@@ -50,7 +50,7 @@ export class ExceptionsFilter implements ExceptionFilter {
   }
 
   /** The platform's status and body for an error (the MCP tools answer with them too). */
-  render(exception: unknown, request: FastifyRequest): { status: number; body: unknown } {
+  render(exception: unknown, request: FastifyRequest): RenderedError {
     if (exception instanceof AppError) {
       return { status: STATUS[exception.code], body: exception.body };
     }

@@ -6,11 +6,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, jsonNestsDeeperThan, jsonTooDeep } from '@app/core';
-import { ExceptionsFilter } from './common/exception.filter';
-import { registerIdempotencyHook } from './common/idempotency.interceptor';
-import { rewriteSurfaceUrl } from './compat/surfaces';
-import { isMetricsScrape, registerRequestTelemetry } from './metrics/request-telemetry';
-import { registerDashboard } from './dashboard/dashboard';
+import { registerDashboard } from '../dashboard/dashboard';
+import { isMetricsScrape, registerRequestTelemetry } from '../metrics/request-telemetry';
+import { rewriteSurfaceUrl } from '../surfaces';
+import { ExceptionsFilter } from './exception.filter';
+import { registerIdempotencyHook } from './idempotency.interceptor';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;

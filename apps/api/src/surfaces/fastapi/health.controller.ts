@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Public } from '../common/decorators';
+import { Public } from '../../http/decorators';
 
 /**
  * `GET /health` of the OSS REST server (newer releases: `/api/health`) and the Memory Service (the

@@ -13,11 +13,11 @@ import {
   UpdateMemoryDto,
 } from '@app/memories';
 import { ProjectsService } from '@app/tenancy';
-import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../common/decorators';
-import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../http/decorators';
+import { AddLimitsInterceptor } from '../../memories/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
-import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
-import { SchemaBody, SchemaQuery } from '../request-schema';
+import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../fastapi/oss-memory';
+import { SchemaBody, SchemaQuery } from '../../http/request-schema';
 import { configuredPrompt } from './oss-config';
 import { badRequest, entityIds, expirationDate, hasId, searchFilter, searchParams, toScope } from './oss-requests';
 import {
@@ -32,7 +32,7 @@ import {
   UPDATE_SCHEMA,
   UpdateBody,
 } from './oss.schemas';
-import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
+import { RecordsRetrieval } from '../../memories/retrieval-events.interceptor';
 
 const PROCEDURAL = 'procedural_memory';
 const ALL_MEMORIES_LIMIT = 1000;

@@ -8,7 +8,7 @@ const PYTHON_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\'
  */
 export function pythonLiteralAsJson(text: string): string | null {
   let out = '';
-  for (let index = 0; index < text.length; ) {
+  for (let index = 0; index < text.length;) {
     const char = text[index];
     if (char === "'" || char === '"') {
       let value = '';

@@ -12,10 +12,10 @@ import {
   memoryNotFound,
   RetrievalService,
 } from '@app/memories';
-import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
-import { ApiBearer, Auth, IgnoreTenantParams, RateLimit } from '../../common/decorators';
+import { AddLimitsInterceptor } from '../../memories/add-limits.interceptor';
+import { ApiBearer, Auth, IgnoreTenantParams, RateLimit } from '../../http/decorators';
 import { engineAdd } from '../engine-add';
-import { SchemaBody, SchemaQuery, SchemaValidationError } from '../request-schema';
+import { SchemaBody, SchemaQuery, SchemaValidationError } from '../../http/request-schema';
 import { addMessage, ok, systemMemories } from './memory-system.envelope';
 import {
   ADD_SCHEMA,
@@ -27,7 +27,7 @@ import {
   UPDATE_SCHEMA,
   UpdateBody,
 } from './memory-system.schemas';
-import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
+import { RecordsRetrieval } from '../../memories/retrieval-events.interceptor';
 
 /** The add request the engine runs: a bare string is one user message. */
 function toAddDto(body: AddBody): AddMemoriesDto {

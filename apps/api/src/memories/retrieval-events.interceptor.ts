@@ -11,7 +11,7 @@ import { FastifyRequest } from 'fastify';
 import { Observable, tap } from 'rxjs';
 import { AuthContext } from '@app/auth';
 import { RetrievalEvent, RetrievalEventsService } from '@app/memories';
-import { routeMetadata } from './decorators';
+import { routeMetadata } from '../http/decorators';
 
 const RETRIEVAL_EVENT = 'mem0:retrieval-event';
 

@@ -3,7 +3,7 @@ import { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { AddLimits, AppConfig, AppError, ErrorCode } from '@app/core';
 import { addLimitProblem, invalidAdd } from '@app/memories';
-import { errorStyleOf } from '../compat/surfaces';
+import { surfaceOf } from '../surfaces';
 
 /**
  * Refuses an add over ADD_MAX_MESSAGES, ADD_MAX_MESSAGE_CHARS or ADD_MAX_METADATA_BYTES in the add
@@ -16,7 +16,9 @@ export function refuseOverLimits(body: unknown, url: string, limits: AddLimits):
     return;
   }
   const code = problem.tooLarge ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest;
-  throw errorStyleOf(url) === 'platform' ? invalidAdd(problem.sentence, code) : AppError.detail(code, problem.sentence);
+  throw surfaceOf(url).name === 'platform'
+    ? invalidAdd(problem.sentence, code)
+    : AppError.detail(code, problem.sentence);
 }
 
 /** Runs before the route's pipes: a huge add is refused before it is validated message by message. */

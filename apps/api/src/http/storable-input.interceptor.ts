@@ -2,8 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import { FastifyRequest } from 'fastify';
 import { Observable } from 'rxjs';
 import { AppConfig, jsonNestsDeeperThan, jsonTooDeep, RequestValidationError, unstorableTextAt } from '@app/core';
-import { SchemaValidationError } from '../compat/request-schema';
-import { errorStyleOf } from '../compat/surfaces';
+import { surfaceOf } from '../surfaces';
+import { SchemaValidationError } from './request-schema';
 
 type Location = 'path' | 'query' | 'body';
 
@@ -51,7 +51,7 @@ export class StorableInputInterceptor implements NestInterceptor {
     const problem =
       unstorableIn('path', request.params) ?? this.queryProblem(request.query) ?? unstorableIn('body', request.body);
     if (problem) {
-      throw this.refusal(problem, errorStyleOf(request.url) === 'platform');
+      throw this.refusal(problem, surfaceOf(request.url).validationErrors === 'fields');
     }
     return next.handle();
   }
@@ -79,9 +79,9 @@ export class StorableInputInterceptor implements NestInterceptor {
     return null;
   }
 
-  private refusal(problem: InputProblem, platform: boolean): Error {
+  private refusal(problem: InputProblem, fields: boolean): Error {
     const tooDeep = jsonTooDeep(this.config.env.JSON_MAX_DEPTH);
-    if (platform) {
+    if (fields) {
       const field = problem.path.length > 0 ? problem.path.join('.') : problem.location;
       const sentence =
         problem.kind === 'depth'

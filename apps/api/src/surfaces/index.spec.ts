@@ -1,4 +1,4 @@
-import { errorStyleOf, rewriteSurfaceUrl } from './surfaces';
+import { rewriteSurfaceUrl, surfaceOf } from '.';
 
 const request = (method: string, url: string, headers: Record<string, string> = {}) => ({ method, url, headers });
 
@@ -41,23 +41,23 @@ describe('rewriteSurfaceUrl', () => {
   });
 });
 
-describe('errorStyleOf', () => {
+describe('surfaceOf', () => {
   it.each([
-    ['/memory-system/v1/memories/x', 'envelope'],
-    ['/memory-system', 'envelope'],
-    ['/oss/memories', 'fastapi'],
-    ['/memories?user_id=a', 'fastapi'],
-    ['/memories/abc/history', 'fastapi'],
-    ['/search', 'fastapi'],
-    ['/configure/providers', 'fastapi'],
-    ['/memory/add', 'fastapi'],
-    ['/memory-service/memory/list', 'fastapi'],
-    ['/health', 'fastapi'],
+    ['/memory-system/v1/memories/x', 'memory-system'],
+    ['/memory-system', 'memory-system'],
+    ['/oss/memories', 'oss'],
+    ['/memories?user_id=a', 'oss'],
+    ['/memories/abc/history', 'oss'],
+    ['/search', 'oss'],
+    ['/configure/providers', 'oss'],
+    ['/memory/add', 'memory-service'],
+    ['/memory-service/memory/list', 'memory-service'],
+    ['/health', 'memory-service'],
     ['/v1/memories/', 'platform'],
     ['/v3/memories/search/', 'platform'],
     ['/memoryless', 'platform'],
     ['/healthz', 'platform'],
-  ])('%s renders errors the %s way', (url, style) => {
-    expect(errorStyleOf(url)).toBe(style);
+  ])('%s is for the %s surface', (url, name) => {
+    expect(surfaceOf(url).name).toBe(name);
   });
 });

@@ -3,7 +3,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { AppConfig } from '@app/core';
 import { EntitiesService } from '@app/memories';
-import { Access, ApiBearer, Auth, IgnoreTenantParams, Public, RateLimit } from '../../common/decorators';
+import { Access, ApiBearer, Auth, IgnoreTenantParams, Public, RateLimit } from '../../http/decorators';
 import { ok } from './memory-system.envelope';
 
 const uptimeSeconds = () => Math.floor(process.uptime());

@@ -3,11 +3,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthContext } from '@app/auth';
 import { allOf, isIn } from '@app/filters';
 import { AddMemoriesService, AddOutcome, mapMemory, MemoriesService, RetrievalService } from '@app/memories';
-import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../common/decorators';
-import { AddLimitsInterceptor } from '../../common/add-limits.interceptor';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, RateLimit, ReadsOnly } from '../../http/decorators';
+import { AddLimitsInterceptor } from '../../memories/add-limits.interceptor';
 import { engineAdd } from '../engine-add';
-import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../oss-memory';
-import { SchemaBody, SchemaQuery, SchemaValidationError } from '../request-schema';
+import { oneOssMemory, ossAddItem, ossHistory, ossMemory } from '../fastapi/oss-memory';
+import { SchemaBody, SchemaQuery, SchemaValidationError } from '../../http/request-schema';
 import {
   ADD_SCHEMA,
   AddBody,
@@ -21,7 +21,7 @@ import {
   UpdateBody,
 } from './memory-service.schemas';
 import { idsFilter, mergeBySource, NO_RUN, recentRunIds } from './memory-service.scope';
-import { RecordsRetrieval } from '../../common/retrieval-events.interceptor';
+import { RecordsRetrieval } from '../../memories/retrieval-events.interceptor';
 
 /** The service's messages: `messages` when given, else `text` as one user message. */
 function messagesOf(body: AddBody) {

@@ -4,8 +4,8 @@ import { Embedder, EMBEDDER } from '@app/ai';
 import { AuthContext } from '@app/auth';
 import { AppConfig, AppError, ErrorCode, isObject } from '@app/core';
 import { ProjectsService } from '@app/tenancy';
-import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly } from '../../common/decorators';
-import { SchemaBody } from '../request-schema';
+import { AllowAnonymous, ApiToken, Auth, IgnoreTenantParams, ReadsOnly } from '../../http/decorators';
+import { SchemaBody } from '../../http/request-schema';
 import { checkConfig, mergeConfig, redactConfig, RUNNABLE_PROVIDERS, serverConfig } from './oss-config';
 import { CONFIGURE_SCHEMA, INSTRUCTIONS_SCHEMA, InstructionsBody, OssConfig } from './oss.schemas';
 

@@ -1,3 +1,0 @@
-import { MemoryServiceController } from './memory-service.controller';
-
-export const MEMORY_SERVICE_CONTROLLERS = [MemoryServiceController];
