@@ -28,6 +28,7 @@ import { EntitiesService } from './services/entities.service';
 import { EventsService } from './services/events.service';
 import { ExportsService } from './services/exports.service';
 import { IngestionService } from './services/ingestion.service';
+import { LegacyAddsService } from './services/legacy-adds.service';
 import { LifecycleService } from './services/lifecycle.service';
 import { MemoriesService } from './services/memories.service';
 import { RetrievalEventsService } from './services/retrieval-events.service';
@@ -68,6 +69,7 @@ const SERVICES = [
     EventsRepository,
     ExportsRepository,
     FeedbackRepository,
+    LegacyAddsService,
     LifecycleRepository,
     LifecycleService,
     MemoriesRepository,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/core';
 import type { EntityMention } from '../annotation/entities';
 import { Scope } from '../memory.types';
-import { scopeColumns } from './memory-rows';
+import { scopeKey } from './memory-rows';
 
 type Tx = Prisma.TransactionClient;
 
@@ -14,11 +14,6 @@ export interface LinkRequest {
 
 /** How many memories of the scope each retrieval kept, at most (older touches fall off). */
 const MAX_TOUCHES = 20;
-
-const scopeKey = (scope: Scope) => {
-  const columns = scopeColumns(scope);
-  return JSON.stringify([columns.userId, columns.agentId, columns.appId, columns.runId]);
-};
 
 /** Entities memories mention (stored once per scope, linked to each memory) and retrieval history for decay. */
 @Injectable()

@@ -3,6 +3,7 @@ import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
 import { DeleteSelector, Scope } from '../memory.types';
 import {
   categorizePayload,
+  groupByScope,
   historyRow,
   json,
   outboxRow,
@@ -29,8 +30,8 @@ export class MemoriesRepository {
     private readonly annotations: AnnotationsRepository,
   ) {}
 
-  findById(projectId: string, id: string): Promise<Memory | null> {
-    return this.prisma.memory.findFirst({ where: { projectId, id } });
+  findById(projectId: string, id: string, db: Db = this.prisma): Promise<Memory | null> {
+    return db.memory.findFirst({ where: { projectId, id } });
   }
 
   findByIds(projectId: string, ids: string[]): Promise<Memory[]> {
@@ -66,21 +67,35 @@ export class MemoriesRepository {
   }
 
   /**
-   * For each vector, the memories of exactly this scope most similar to it, best first (exact scan:
-   * scopes are small), all in one statement. `active`: only extracted memories nothing replaced.
+   * Each fact's memories of exactly its scope most similar to it, best first (exact scan: scopes are small),
+   * one statement per scope. `active`: only extracted memories nothing replaced.
    */
-  async similarInScope(
+  async similarByFact(
+    projectId: string,
+    embedder: string,
+    facts: { scope: Scope; vector: number[] }[],
+    limit: number,
+    db: Db = this.prisma,
+    active = false,
+  ): Promise<SimilarRow[][]> {
+    const found = facts.map((): SimilarRow[] => []);
+    for (const group of groupByScope(facts)) {
+      const vectors = group.map((index) => facts[index].vector);
+      const similar = await this.similarInScope(projectId, facts[group[0]].scope, embedder, vectors, limit, db, active);
+      group.forEach((index, position) => (found[index] = similar[position]));
+    }
+    return found;
+  }
+
+  private async similarInScope(
     projectId: string,
     scope: Scope,
     embedder: string,
     vectors: number[][],
     limit: number,
-    db: Db = this.prisma,
-    active = false,
+    db: Db,
+    active: boolean,
   ): Promise<SimilarRow[][]> {
-    if (vectors.length === 0) {
-      return [];
-    }
     const rows = await db.$queryRaw<(SimilarRow & { ord: number })[]>`
       SELECT q.ord::int AS ord, s.id, s.memory, s.similarity
       FROM unnest(${vectors.map(vectorLiteral)}::text[]::vector[]) WITH ORDINALITY AS q(vector, ord)

@@ -60,6 +60,22 @@ export function scopeColumns(scope: Scope) {
   };
 }
 
+/** One key for exactly these entity ids: groups a batch by scope and names an entity's scope in `named_entities`. */
+export function scopeKey(scope: Scope): string {
+  const columns = scopeColumns(scope);
+  return JSON.stringify([columns.userId, columns.agentId, columns.appId, columns.runId]);
+}
+
+/** The positions of the items of each scope, scopes in order of first appearance. */
+export function groupByScope(items: { scope: Scope }[]): number[][] {
+  const groups = new Map<string, number[]>();
+  items.forEach((item, index) => {
+    const key = scopeKey(item.scope);
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  return [...groups.values()];
+}
+
 /** A signed 64-bit advisory lock id for one scope of a project (exactly these entity ids). */
 export function scopeLockId(projectId: string, scope: Scope): bigint {
   const columns = scopeColumns(scope);

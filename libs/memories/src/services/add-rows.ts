@@ -1,8 +1,17 @@
+import { ExtractedFact } from '@app/ai';
 import { formatTimestamp, Memory } from '@app/core';
 import { annotate } from '../annotation/annotate';
 import { deterministicUuid } from '../ids';
 import { AddRequest, AddResultItem, Scope } from '../memory.types';
 import { NewMemory, scopeOf } from '../repositories/memory-rows';
+
+/** A fact an add extracted, attributed to its scope and embedded. */
+export interface PlannedFact {
+  fact: ExtractedFact;
+  scope: Scope;
+  vector: number[];
+  hash: string;
+}
 
 /** An event's memories in the order its run inserted them (their ids derive from that position). */
 export function inInsertOrder(eventId: string, rows: Memory[]): Memory[] {

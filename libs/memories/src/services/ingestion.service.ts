@@ -1,4 +1,3 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import {
   ChatMessage,
@@ -10,45 +9,28 @@ import {
   LLM_PROVIDER,
   LlmProvider,
   TokenUsage,
-  UpdateDecision,
 } from '@app/ai';
-import { Memory, Prisma, Project } from '@app/core';
+import { Prisma, Project } from '@app/core';
 import { JobData, JobName, JobStatus, QueueService } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
 import { embeddingText } from '../annotation/entities';
 import { ContentService } from '../content/content.service';
-import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory.mapper';
-import { AddRequest, AddResultItem, Scope } from '../memory.types';
+import { AddRequest, Scope } from '../memory.types';
 import { EventsRepository } from '../repositories/events.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
 import { MemoryInsertsRepository } from '../repositories/memory-inserts.repository';
-import { inInsertOrder, resultItem, toNewMemory } from './add-rows';
+import { groupByScope, scopeKey } from '../repositories/memory-rows';
+import { inInsertOrder, PlannedFact, resultItem, toNewMemory } from './add-rows';
+import { LegacyAddsService } from './legacy-adds.service';
 import { LifecycleService } from './lifecycle.service';
-import { NewMemory, SimilarRow, WriteContext } from '../repositories/memory-rows';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
 const NEAR_DUPLICATE = 0.92;
 const CONTEXT_INPUTS = 10;
 const CONTEXT_MESSAGES = 20;
-/** Legacy decisions applied per transaction. */
-const APPLY_BATCH = 100;
 
 type Tx = Prisma.TransactionClient;
-
-interface Decided {
-  item: PlannedFact;
-  decision: UpdateDecision;
-  /** Position among the add's facts: the memory id derives from it. */
-  index: number;
-}
-
-interface PlannedFact {
-  fact: ExtractedFact;
-  scope: Scope;
-  vector: number[];
-  hash: string;
-}
 
 /** The add pipeline run by the worker, idempotent when BullMQ runs a job twice. */
 @Injectable()
@@ -60,6 +42,7 @@ export class IngestionService {
     private readonly projects: ProjectsService,
     private readonly queue: QueueService,
     private readonly lifecycle: LifecycleService,
+    private readonly legacy: LegacyAddsService,
     private readonly contents: ContentService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
@@ -77,7 +60,7 @@ export class IngestionService {
     const planned = await this.plan(projectId, request, project, usage);
     const results =
       request.pipeline === 'v1'
-        ? await this.applyLegacy(projectId, eventId, request, planned, usage)
+        ? await this.legacy.apply(projectId, eventId, request, planned, usage)
         : await this.applyAdditive(projectId, eventId, request, planned, usage);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
     if (touched.length > 0) {
@@ -163,14 +146,12 @@ export class IngestionService {
   private async withoutDuplicates(tx: Tx, projectId: string, planned: PlannedFact[]): Promise<PlannedFact[]> {
     // Exact duplicates (also those embedded by another embedder): one lookup per scope, not per fact.
     const storedByScope = new Map<string, Set<string>>();
-    for (const item of planned) {
-      const key = scopeKey(item.scope);
-      if (!storedByScope.has(key)) {
-        const hashes = planned.filter((other) => scopeKey(other.scope) === key).map((other) => other.hash);
-        storedByScope.set(key, await this.memories.existingHashes(projectId, item.scope, hashes, tx));
-      }
+    for (const group of groupByScope(planned)) {
+      const { scope } = planned[group[0]];
+      const hashes = group.map((index) => planned[index].hash);
+      storedByScope.set(scopeKey(scope), await this.memories.existingHashes(projectId, scope, hashes, tx));
     }
-    const nearest = await this.similarByFact(projectId, planned, 1, tx);
+    const nearest = await this.memories.similarByFact(projectId, this.embedder.id, planned, 1, tx);
     const kept: PlannedFact[] = [];
     for (const [index, item] of planned.entries()) {
       const stored = storedByScope.get(scopeKey(item.scope))!;
@@ -188,156 +169,6 @@ export class IngestionService {
       }
     }
     return kept;
-  }
-
-  /** Each fact's most similar memories of its scope: one statement per scope, not per fact. */
-  private async similarByFact(projectId: string, facts: PlannedFact[], limit: number, tx?: Tx) {
-    const found: SimilarRow[][] = facts.map(() => []);
-    for (const group of groupByScope(facts)) {
-      const vectors = group.map((index) => facts[index].vector);
-      const similar = await this.memories.similarInScope(
-        projectId,
-        facts[group[0]].scope,
-        this.embedder.id,
-        vectors,
-        limit,
-        tx,
-      );
-      group.forEach((index, position) => (found[index] = similar[position]));
-    }
-    return found;
-  }
-
-  /**
-   * v1: each fact is compared with the most similar memories of its scope and ADDed, UPDATEd, DELETEd or
-   * dropped. The decisions are applied a batch at a time, each batch in one transaction under its scopes' locks.
-   */
-  private async applyLegacy(
-    projectId: string,
-    eventId: string,
-    request: AddRequest,
-    planned: PlannedFact[],
-    usage: TokenUsage,
-  ) {
-    const similar = await this.similarByFact(projectId, planned, 5);
-    const decisions: Decided[] = [];
-    for (const [index, item] of planned.entries()) {
-      const decision = await this.llm.decideUpdate({
-        fact: item.fact.text,
-        similar: similar[index].map((row) => ({ id: row.id, text: row.memory, similarity: Number(row.similarity) })),
-        instructions: request.customInstructions,
-        usage,
-      });
-      decisions.push({ item, decision, index });
-    }
-    const judgement = await this.lifecycle.judgeLegacy(projectId, decisions, usage);
-    const context = { embedder: this.embedder.id, input: request.messages, eventId };
-    const results: AddResultItem[] = [];
-    for (let start = 0; start < decisions.length; start += APPLY_BATCH) {
-      if (start > 0) {
-        await nextTurn();
-      }
-      const batch = decisions.slice(start, start + APPLY_BATCH);
-      const scopes = batch.map(({ item }) => item.scope);
-      results.push(
-        ...(await this.memories.inScopes(projectId, scopes, async (tx) => {
-          const applied: AddResultItem[] = [];
-          // Runs of additions are inserted together; a change first lets the additions before it go in.
-          let additions: Decided[] = [];
-          for (const decided of batch) {
-            if (decided.decision.event !== 'ADD') {
-              applied.push(...(await this.addFacts(tx, projectId, eventId, request, additions, context)));
-              additions = [];
-              const changed = await this.applyChange(tx, projectId, decided, context);
-              if (changed) {
-                applied.push(changed);
-                continue;
-              }
-            }
-            additions.push(decided);
-          }
-          applied.push(...(await this.addFacts(tx, projectId, eventId, request, additions, context)));
-          return applied;
-        })),
-      );
-    }
-    await this.lifecycle.applyLegacy(projectId, eventId, judgement, decisions, results, context);
-    return results;
-  }
-
-  /** An UPDATE, DELETE or NOOP of the memory the decision names; null when that memory is gone (the fact is added). */
-  private async applyChange(
-    tx: Tx,
-    projectId: string,
-    { item, decision }: Decided,
-    context: WriteContext,
-  ): Promise<AddResultItem | null> {
-    const id = decision.event === 'ADD' ? undefined : decision.id;
-    const target = id ? await tx.memory.findFirst({ where: { projectId, id } }) : null;
-    if (!target) {
-      return null;
-    }
-    if (target.immutable || decision.event === 'NOOP') {
-      return resultItem(target, 'NOOP');
-    }
-    if (decision.event === 'DELETE') {
-      await this.memories.deleteIn(tx, projectId, [target.id], context);
-      return resultItem(target, 'DELETE');
-    }
-    const text = decision.text || item.fact.text;
-    const embedding = text === item.fact.text ? item.vector : (await this.embedder.embed([embeddingText(text)]))[0];
-    const change = {
-      memory: text,
-      hash: memoryHash(text),
-      embedding,
-      categories: null,
-      annotation: annotate(text, new Date()),
-    };
-    const after = await this.memories.updateIn(tx, projectId, target.id, change, context);
-    return { ...resultItem(after!, 'UPDATE'), previous_memory: target.memory };
-  }
-
-  /**
-   * Inserts the facts not stored yet. Decided outside the lock: another add (or an earlier run of this job)
-   * may have stored a fact since, and a fact may repeat an earlier one of the same add (both NOOPs).
-   */
-  private async addFacts(
-    tx: Tx,
-    projectId: string,
-    eventId: string,
-    request: AddRequest,
-    additions: Decided[],
-    context: WriteContext,
-  ): Promise<AddResultItem[]> {
-    const twins = new Map<string, Memory>();
-    for (const group of groupByScope(additions.map(({ item }) => item))) {
-      const { scope } = additions[group[0]].item;
-      const found = await this.memories.firstByHash(
-        projectId,
-        scope,
-        group.map((index) => additions[index].item.hash),
-        tx,
-      );
-      found.forEach((row, hash) => twins.set(`${scopeKey(scope)}\u0000${hash}`, row));
-    }
-    const fresh = new Map<string, NewMemory>();
-    const outcomes = additions.map(({ item, index }) => {
-      const memory = toNewMemory(eventId, index, request, { ...item, text: item.fact.text });
-      const key = `${scopeKey(item.scope)}\u0000${item.hash}`;
-      const twin = twins.get(key);
-      if (twin) {
-        return { id: twin.id, event: twin.id === memory.id ? ('ADD' as const) : ('NOOP' as const), row: twin };
-      }
-      const earlier = fresh.get(key);
-      fresh.set(key, earlier ?? memory);
-      return { id: (earlier ?? memory).id, event: earlier ? ('NOOP' as const) : ('ADD' as const), row: null };
-    });
-    const rows = await this.inserts.insertIn(tx, projectId, [...fresh.values()], context);
-    const inserted = new Map(rows.map((row) => [row.id, row]));
-    return outcomes.flatMap(({ id, event, row }) => {
-      const stored = row ?? inserted.get(id);
-      return stored ? [resultItem(stored, event)] : [];
-    });
   }
 
   private async context(projectId: string, scope: Scope): Promise<ChatMessage[]> {
@@ -374,20 +205,6 @@ const NEGATION = /\b(not|never|no longer|don't|doesn't|isn't|aren't|wasn't|won't
 /** "Likes coffee" and "Does not like coffee" embed close together but are not duplicates. */
 function samePolarity(a: string, b: string): boolean {
   return NEGATION.test(a) === NEGATION.test(b);
-}
-
-/** The positions of the facts of each scope. */
-function groupByScope(facts: { scope: Scope }[]): number[][] {
-  const groups = new Map<string, number[]>();
-  facts.forEach((fact, index) => {
-    const key = scopeKey(fact.scope);
-    groups.set(key, [...(groups.get(key) ?? []), index]);
-  });
-  return [...groups.values()];
-}
-
-function scopeKey(scope: Scope): string {
-  return [scope.userId, scope.agentId, scope.appId, scope.runId].map((value) => value ?? '').join('\u0000');
 }
 
 function sameScope(a: Scope, b: Scope): boolean {

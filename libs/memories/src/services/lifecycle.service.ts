@@ -5,7 +5,7 @@ import { deterministicUuid } from '../ids';
 import { AddResultItem, Scope } from '../memory.types';
 import { LifecycleRepository, Retirement } from '../repositories/lifecycle.repository';
 import { MemoriesRepository } from '../repositories/memories.repository';
-import { scopeLockId, SimilarRow, WriteContext } from '../repositories/memory-rows';
+import { SimilarRow, WriteContext } from '../repositories/memory-rows';
 
 /** Active memories of its scope each new fact is compared with. */
 const CANDIDATES = 8;
@@ -144,28 +144,8 @@ export class LifecycleService {
     await this.memories.inScopes(projectId, scopes, (tx) => this.apply(tx, projectId, judgement, stored, context));
   }
 
-  /** Each fact's nearest active memories of its scope: one statement per scope. */
-  private async neighbours(projectId: string, facts: JudgedFact[]): Promise<SimilarRow[][]> {
-    const found: SimilarRow[][] = facts.map(() => []);
-    const groups = new Map<bigint, number[]>();
-    facts.forEach((item, index) => {
-      const key = scopeLockId(projectId, item.scope);
-      groups.set(key, [...(groups.get(key) ?? []), index]);
-    });
-    for (const group of groups.values()) {
-      const vectors = group.map((index) => facts[index].vector);
-      const scope = facts[group[0]].scope;
-      const rows = await this.memories.similarInScope(
-        projectId,
-        scope,
-        this.embedder.id,
-        vectors,
-        CANDIDATES,
-        undefined,
-        true,
-      );
-      group.forEach((index, position) => (found[index] = rows[position]));
-    }
-    return found;
+  /** Each fact's nearest active memories of its scope. */
+  private neighbours(projectId: string, facts: JudgedFact[]): Promise<SimilarRow[][]> {
+    return this.memories.similarByFact(projectId, this.embedder.id, facts, CANDIDATES, undefined, true);
   }
 }
