@@ -86,7 +86,7 @@ function buildSpecs(): Record<ScenarioName, QuerySpec[]> {
     specs[scenario] = queryTexts(SPECS_PER_SCENARIO, 77 + index).map((text) => ({
       scenario,
       text,
-      // libs/memories/src/repositories/vector.ts: full precision, as the server sends it.
+      // libs/memories/src/memory/vector.ts: full precision, as the server sends it.
       vector: `[${embedder.embedOne(text).join(',')}]`,
       users: Array.from({ length: scenario === 'or3' ? 3 : 1 }, () => `u${pick.int(USERS)}`),
       bucket: pick.int(100),

@@ -1,6 +1,6 @@
 /**
  * The statements the server runs for a v3 search, built by the server's own code
- * (libs/memories/src/repositories/retrieval.repository.ts): the same WHERE (embedder, project, the
+ * (libs/memories/src/retrieval/retrieval.repository.ts): the same WHERE (embedder, project, the
  * compiled filter, expiry, lifecycle), the same EXPLAIN estimate and plan rule, the same candidate
  * statement with the same pool, entity keys and parameters. Only the ground truth and the row count
  * are the bench's own.
@@ -13,8 +13,8 @@ import {
   candidatesStatement,
   estimateStatement as serverEstimate,
   scopeWhere,
-} from '../../libs/memories/src/repositories/retrieval.repository';
-import { candidatePool } from '../../libs/memories/src/services/retrieval.service';
+} from '../../libs/memories/src/retrieval/retrieval.repository';
+import { candidatePool } from '../../libs/memories/src/retrieval/retrieval.service';
 
 export const EMBEDDER = 'hash-v1-384';
 export const DIMENSIONS = 384;

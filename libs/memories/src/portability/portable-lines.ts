@@ -1,5 +1,5 @@
 import { isUuid } from '@app/core';
-import { memoryHash } from '../memory.mapper';
+import { memoryHash } from '../memory/memory.mapper';
 import {
   EXPORT_FORMAT,
   EXPORT_VERSION,

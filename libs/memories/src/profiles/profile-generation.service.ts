@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { compileJsonSchema, JsonSchema, LLM_PROVIDER, LlmProvider } from '@app/ai';
 import { parseFilter } from '@app/filters';
 import { JobData, JobName, JobRun, JobStatus } from '@app/queue';
-import { ProfilesRepository } from '../repositories/profiles.repository';
-import { RetrievalRepository } from '../repositories/retrieval.repository';
-import { EXPORT_MAX_MEMORIES } from '../services/exports.service';
+import { ProfilesRepository } from './profiles.repository';
+import { RetrievalRepository } from '../retrieval/retrieval.repository';
+import { EXPORT_MAX_MEMORIES } from '../exports/exports.service';
 import { DEFAULT_USER_SCHEMA, PROFILE_MIN_MEMORIES, ProfileEntityType } from './profile-rules';
 
 /**

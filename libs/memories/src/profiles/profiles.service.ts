@@ -7,7 +7,7 @@ import {
   ProfileJobRow,
   ProfileSettingsRow,
   ProfilesRepository,
-} from '../repositories/profiles.repository';
+} from './profiles.repository';
 import {
   checkIdempotencyKey,
   parseJobRequest,

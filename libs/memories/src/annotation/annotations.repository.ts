@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma, PrismaService } from '@app/core';
+import type { EntityMention } from './entities';
+import { Scope } from '../memory/memory.types';
+import { scopeKey } from '../memory/memory-rows';
+
+type Tx = Prisma.TransactionClient;
+
+export interface LinkRequest {
+  id: string;
+  scope: Scope;
+  entities: EntityMention[];
+}
+
+/** How many memories of the scope each retrieval kept, at most (older touches fall off). */
+const MAX_TOUCHES = 20;
+
+/** Entities memories mention (stored once per scope, linked to each memory) and retrieval history for decay. */
+@Injectable()
+export class AnnotationsRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** Upserts each memory's entities in its scope and links them, in two statements for the whole batch. */
+  async link(tx: Tx, projectId: string, memories: LinkRequest[]): Promise<void> {
+    const rows = memories.flatMap((memory) =>
+      memory.entities.map((entity) => ({ memoryId: memory.id, scopeKey: scopeKey(memory.scope), ...entity })),
+    );
+    if (rows.length === 0) {
+      return;
+    }
+    const entities = [...new Map(rows.map((row) => [`${row.scopeKey}\u0000${row.key}`, row])).values()];
+    await tx.$executeRaw`
+      INSERT INTO named_entities (project_id, scope_key, key, name, kind)
+      SELECT ${projectId}::uuid, e.scope_key, e.key, e.name, e.kind
+      FROM unnest(${entities.map((row) => row.scopeKey)}::text[], ${entities.map((row) => row.key)}::text[],
+        ${entities.map((row) => row.name)}::text[], ${entities.map((row) => row.kind)}::text[])
+        AS e(scope_key, key, name, kind)
+      ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
+    await tx.$executeRaw`
+      INSERT INTO memory_entity_links (memory_id, entity_id, salience)
+      SELECT l.memory_id, e.id, l.salience
+      FROM unnest(${rows.map((row) => row.memoryId)}::uuid[], ${rows.map((row) => row.scopeKey)}::text[],
+        ${rows.map((row) => row.key)}::text[], ${rows.map((row) => row.salience)}::real[])
+        AS l(memory_id, scope_key, key, salience)
+      JOIN named_entities e ON e.project_id = ${projectId}::uuid AND e.scope_key = l.scope_key AND e.key = l.key
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Replaces a memory's links after its text changed. */
+  async relink(tx: Tx, projectId: string, memory: LinkRequest): Promise<void> {
+    await tx.$executeRaw`DELETE FROM memory_entity_links WHERE memory_id = ${memory.id}::uuid`;
+    await this.link(tx, projectId, [memory]);
+  }
+
+  /** Records that these memories were just retrieved (the latest touches only). */
+  async touch(projectId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) {
+      return;
+    }
+    await this.prisma.$executeRaw`
+      INSERT INTO memory_access (memory_id, project_id, touches)
+      SELECT m.id, m.project_id, ARRAY[now()] FROM memories m
+      WHERE m.project_id = ${projectId}::uuid AND m.id = ANY(${ids}::uuid[])
+      ON CONFLICT (memory_id) DO UPDATE SET touches =
+        (memory_access.touches || now())[greatest(1, cardinality(memory_access.touches) + 2 - ${MAX_TOUCHES}):]`;
+  }
+}

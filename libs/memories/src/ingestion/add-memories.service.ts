@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { emptyUsage, TokenUsage } from '@app/ai';
+import { AppError, ErrorCode } from '@app/core';
+import { ENTITY_FIELDS, EntityField } from '@app/filters';
+import { JobName, QueueService } from '@app/queue';
+import { ADD_INVALID_MESSAGE, AddMemoriesDto } from './add-memories.dto';
+import { observedAt, refuseUnsupported } from './content/add-parameters';
+import { ContentRefusal, readMessages } from './content/content-parts';
+import { ContentService } from './content/content.service';
+import { toCatalog } from './catalog';
+import { AddRequest, AddResultItem, Scope } from '../memory/memory.types';
+import { EventsRepository } from '../events/events.repository';
+import { failUnqueued } from '../events/events.service';
+import { IngestionService } from './ingestion.service';
+import { VerbatimAddsService } from './verbatim-adds.service';
+
+const INLINE_TIMEOUT_MS = 60_000;
+
+export function invalidAdd(
+  reason: string,
+  code: ErrorCode.BadRequest | ErrorCode.PayloadTooLarge = ErrorCode.BadRequest,
+): AppError {
+  const error = code === ErrorCode.PayloadTooLarge ? '413 Payload Too Large' : '400 Bad Request';
+  return new AppError(code, { error, details: { message: ADD_INVALID_MESSAGE, reason } });
+}
+
+export type AddOutcome =
+  { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
+
+/** What a self-hosted surface adds to a platform add request. */
+export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>>;
+
+/** The HTTP side of adding memories: validate, record the event, then queue it, run it inline, or store verbatim. */
+@Injectable()
+export class AddMemoriesService {
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly ingestion: IngestionService,
+    private readonly verbatim: VerbatimAddsService,
+    private readonly queue: QueueService,
+    private readonly contents: ContentService,
+  ) {}
+
+  async add(
+    projectId: string,
+    dto: AddMemoriesDto,
+    pipeline: 'v3' | 'v1',
+    inline: boolean,
+    options: AddOptions = {},
+  ): Promise<AddOutcome> {
+    const request = await this.contents.prepare({ ...toAddRequest(dto, pipeline), ...options }).catch(refused);
+    if (!request.infer) {
+      return this.storeVerbatim(projectId, request);
+    }
+    const event = await this.events.create(projectId, 'ADD', request);
+    if (!inline) {
+      await this.queue
+        .add({ name: JobName.AddMemories, data: { projectId, eventId: event.id } }, { jobId: event.id })
+        .catch(failUnqueued((error) => this.events.finish(projectId, event.id, { status: 'FAILED', error })));
+      return { kind: 'queued', eventId: event.id };
+    }
+    const run = this.ingestion.handleAdd({ projectId, eventId: event.id });
+    const finished = await Promise.race([run.then(() => true), delay(INLINE_TIMEOUT_MS).then(() => false)]).catch(
+      async (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        await this.events.finish(projectId, event.id, { status: 'FAILED', error: message });
+        throw new AppError(ErrorCode.Unavailable, {
+          detail: `Memory processing failed: ${message}`,
+          event_id: event.id,
+        });
+      },
+    );
+    if (!finished) {
+      return { kind: 'queued', eventId: event.id };
+    }
+    const done = await this.events.find(projectId, event.id);
+    if (done?.status === 'FAILED') {
+      // Only unreadable content ends an event without an error reaching here (ContentService).
+      throw invalidAdd(done.error ?? 'The add failed.');
+    }
+    const usage = (done?.metadata as { token_usage?: TokenUsage } | null)?.token_usage ?? emptyUsage();
+    return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
+  }
+
+  private async storeVerbatim(projectId: string, request: AddRequest): Promise<AddOutcome> {
+    const { eventId, results } = await this.verbatim.store(projectId, request);
+    return { kind: 'done', eventId, results, usage: emptyUsage() };
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** Content and parameters the add cannot take answer in the add routes' shape. */
+function refused(error: unknown): never {
+  if (error instanceof ContentRefusal) {
+    throw invalidAdd(error.message, error.tooLarge ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest);
+  }
+  throw error;
+}
+
+/** Normalises an add body into what the pipeline runs (and the event stores). */
+export function toAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
+  try {
+    return readAddRequest(dto, pipeline);
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+function readAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest {
+  const ids: Record<EntityField, string | null> = {
+    user_id: null,
+    agent_id: null,
+    app_id: null,
+    run_id: null,
+  };
+  for (const key of ENTITY_FIELDS) {
+    const lifted = dto.filters?.[key];
+    ids[key] = dto[key] ?? (typeof lifted === 'string' && lifted && lifted !== '*' ? lifted : null);
+  }
+  const scope: Scope = { userId: ids.user_id, agentId: ids.agent_id, appId: ids.app_id, runId: ids.run_id };
+  if (!Object.values(scope).some(Boolean)) {
+    throw invalidAdd('At least one of user_id, agent_id, app_id or run_id is required.');
+  }
+  const infer = dto.infer ?? true;
+  refuseUnsupported(dto);
+  const { messages, media } = readMessages(dto.messages, infer);
+  return {
+    pipeline,
+    messages,
+    ...(media.length > 0 ? { media } : {}),
+    ...(dto.structured_data_schema ? { structuredDataSchema: dto.structured_data_schema } : {}),
+    scope,
+    metadata: dto.metadata ?? null,
+    infer,
+    immutable: dto.immutable ?? false,
+    expirationDate: dto.expiration_date ?? null,
+    timestamp: dto.timestamp ?? observedAt(dto),
+    customCategories: parseCategories(dto.custom_categories, pipeline),
+    customInstructions: dto.custom_instructions ?? null,
+    agentCustomInstructions: dto.agent_custom_instructions ?? null,
+    includes: dto.includes ?? null,
+    excludes: dto.excludes ?? null,
+    customPrompt: null,
+  };
+}
+
+function parseCategories(raw: unknown, pipeline: 'v3' | 'v1'): { name: string; description: string }[] | null {
+  if (raw === undefined || raw === null) {
+    return null;
+  }
+  const list = Array.isArray(raw) ? raw : pipeline === 'v1' && typeof raw === 'object' ? [raw] : null;
+  if (!list || list.some((item) => typeof item !== 'object' || item === null || Array.isArray(item))) {
+    const bad = list?.find((item) => typeof item !== 'object') ?? raw;
+    throw invalidAdd(`Expected a dictionary of items but got type "${typeof bad === 'string' ? 'str' : typeof bad}".`);
+  }
+  return toCatalog(list);
+}

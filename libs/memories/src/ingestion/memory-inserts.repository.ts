@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { Memory, Prisma } from '@app/core';
+import { EntityType, Scope } from '../memory/memory.types';
+import { AnnotationsRepository } from '../annotation/annotations.repository';
+import { jsonText, NewMemory, outboxPayload, scopeByType, scopeColumns, WriteContext } from '../memory/memory-rows';
+import { vectorLiteral } from '../memory/vector';
+
+type Tx = Prisma.TransactionClient;
+
+/** One array per column: each statement below sends an add's rows as a few array parameters, whatever their number. */
+function columnsOf(items: NewMemory[]) {
+  const scopes = items.map((item) => scopeColumns(item.scope));
+  return {
+    ids: items.map((item) => item.id),
+    texts: items.map((item) => item.memory),
+    users: scopes.map((scope) => scope.userId),
+    agents: scopes.map((scope) => scope.agentId),
+    apps: scopes.map((scope) => scope.appId),
+    runs: scopes.map((scope) => scope.runId),
+    metadata: items.map((item) => jsonText(item.metadata)),
+    created: items.map((item) => item.createdAt.toISOString()),
+  };
+}
+
+/**
+ * Inserts an add's new memories with their vectors, entity links, ADD history entries, owners and
+ * `memory_add` webhooks: one statement per kind of row, so an add of many memories costs a few round
+ * trips and no per-row work in the client.
+ */
+@Injectable()
+export class MemoryInsertsRepository {
+  constructor(private readonly annotations: AnnotationsRepository) {}
+
+  /**
+   * Inserts new memories (ids chosen by the caller: a re-run skips the ones already there). Adds call it
+   * inside `inScopes`, after their duplicate check, so that parallel adds of a scope cannot both insert.
+   * Each history entry's input is the memory's own `input`, else the context's (the add's messages).
+   */
+  async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
+    if (items.length === 0) {
+      return [];
+    }
+    const inserted = await this.insertMemories(tx, projectId, items, context.embedder);
+    const fresh = items.filter((item) => inserted.has(item.id));
+    if (fresh.length === 0) {
+      return [];
+    }
+    await this.annotations.link(
+      tx,
+      projectId,
+      fresh.map((item) => ({ id: item.id, scope: item.scope, entities: item.annotation.entities })),
+    );
+    await this.insertHistory(tx, projectId, fresh, context.input);
+    await this.upsertEntities(
+      tx,
+      projectId,
+      fresh.map((item) => item.scope),
+    );
+    // A memory's webhook names the add that stored it (several adds may be written together).
+    const payloads = fresh.map((item) =>
+      JSON.stringify(
+        outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, item.sourceEventId ?? context.eventId),
+      ),
+    );
+    await tx.$executeRaw`
+      INSERT INTO webhook_outbox (project_id, event_type, payload)
+      SELECT ${projectId}::uuid, 'memory_add', p::jsonb FROM unnest(${payloads}::text[]) AS p`;
+    const rows = await tx.memory.findMany({ where: { projectId, id: { in: fresh.map((item) => item.id) } } });
+    const order = new Map(fresh.map((item, index) => [item.id, index]));
+    return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /** The ids actually inserted (an id already taken is skipped). */
+  private async insertMemories(tx: Tx, projectId: string, items: NewMemory[], embedder: string): Promise<Set<string>> {
+    const { ids, texts, users, agents, apps, runs, metadata, created } = columnsOf(items);
+    const hashes = items.map((item) => item.hash);
+    const immutable = items.map((item) => item.immutable);
+    const expirations = items.map((item) => item.expirationDate?.toISOString().slice(0, 10) ?? null);
+    const sources = items.map((item) => item.sourceEventId);
+    const starts = items.map((item) => item.annotation.eventStart?.toISOString() ?? null);
+    const ends = items.map((item) => item.annotation.eventEnd?.toISOString() ?? null);
+    const vectors = items.map((item) => vectorLiteral(item.embedding));
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      INSERT INTO memories (id, project_id, memory, hash, user_id, agent_id, app_id, run_id, metadata, immutable,
+        expiration_date, source_event_id, created_at, updated_at, event_start, event_end, embedder, embedding)
+      SELECT r.id, ${projectId}::uuid, r.memory, r.hash, r.user_id, r.agent_id, r.app_id, r.run_id, r.metadata::jsonb,
+        r.immutable, r.expiration_date, r.source_event_id, r.created_at, r.created_at, r.event_start, r.event_end,
+        ${embedder}, r.embedding::vector
+      FROM unnest(${ids}::uuid[], ${texts}::text[], ${hashes}::text[], ${users}::text[], ${agents}::text[],
+        ${apps}::text[], ${runs}::text[], ${metadata}::text[], ${immutable}::boolean[], ${expirations}::date[],
+        ${sources}::uuid[], ${created}::timestamptz[], ${starts}::timestamptz[], ${ends}::timestamptz[],
+        ${vectors}::text[])
+        AS r(id, memory, hash, user_id, agent_id, app_id, run_id, metadata, immutable, expiration_date,
+          source_event_id, created_at, event_start, event_end, embedding)
+      ON CONFLICT (id) DO NOTHING
+      RETURNING id`;
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /** The add's messages go once, as one parameter, however many entries share them. */
+  private async insertHistory(tx: Tx, projectId: string, items: NewMemory[], shared: unknown): Promise<void> {
+    const { ids, texts, users, agents, apps, runs, metadata, created } = columnsOf(items);
+    const inputs = items.map((item) => jsonText(item.input));
+    await tx.$executeRaw`
+      INSERT INTO memory_history (project_id, memory_id, event, new_memory, input, user_id, agent_id, app_id, run_id,
+        metadata, created_at, updated_at)
+      SELECT ${projectId}::uuid, r.id, 'ADD', r.memory, coalesce(r.input, ${jsonText(shared)}::text)::jsonb,
+        r.user_id, r.agent_id, r.app_id, r.run_id, r.metadata::jsonb, r.created_at, r.created_at
+      FROM unnest(${ids}::uuid[], ${texts}::text[], ${inputs}::text[], ${users}::text[], ${agents}::text[],
+        ${apps}::text[], ${runs}::text[], ${metadata}::text[], ${created}::timestamptz[])
+        AS r(id, memory, input, user_id, agent_id, app_id, run_id, metadata, created_at)`;
+  }
+
+  private async upsertEntities(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {
+    const entities = new Map<string, { type: EntityType; name: string }>();
+    for (const scope of scopes) {
+      for (const [type, name] of Object.entries(scopeByType(scope)) as [EntityType, string | null][]) {
+        if (name) {
+          entities.set(`${type}\u0000${name}`, { type, name });
+        }
+      }
+    }
+    if (entities.size > 0) {
+      await tx.entity.createMany({
+        data: [...entities.values()].map((entity) => ({ projectId, ...entity })),
+        skipDuplicates: true,
+      });
+    }
+  }
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { ChatMessage, Embedder, EMBEDDER } from '@app/ai';
+import { Memory } from '@app/core';
+import { JobName, QueueService } from '@app/queue';
+import { embeddingText } from '../annotation/entities';
+import { memoryHash } from '../memory/memory.mapper';
+import { AddRequest, AddResultItem } from '../memory/memory.types';
+import { EventsRepository } from '../events/events.repository';
+import { MemoriesRepository } from '../memory/memories.repository';
+import { MemoryInsertsRepository } from './memory-inserts.repository';
+import { NewMemory } from '../memory/memory-rows';
+import { FinishedEvent, scopedHashKey, VerbatimAddsRepository } from './verbatim-adds.repository';
+import { resultItem, toNewMemory } from './add-rows';
+
+/** Messages of a verbatim add written at a time (other requests are served between its batches). */
+const VERBATIM_BATCH = 50;
+/** Memories one shared transaction writes at most. */
+const GROUP_ITEMS = 500;
+
+/** One batch of an add, waiting for its project's next transaction. */
+interface Pending {
+  eventId: string;
+  request: AddRequest;
+  messages: ChatMessage[];
+  /** The first message's place among the add's (memory ids derive from it). */
+  offset: number;
+  /** Set on an add's last batch: its event is recorded SUCCEEDED in the same transaction. */
+  event: Omit<FinishedEvent, 'results'> | null;
+  /** What the add's earlier batches stored (its event's results list them too). */
+  before: Memory[];
+  resolve: (rows: Memory[]) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * infer=false: each distinct non-system message stored as is, synchronously, a batch at a time. The
+ * batches waiting for a project are written together, in one transaction under their scopes' locks
+ * (duplicate check, inserts, the adds' events), so concurrent adds share round trips; a group that fails
+ * is retried one batch at a time, so that each add gets its own outcome.
+ */
+@Injectable()
+export class VerbatimAddsService {
+  private readonly waiting = new Map<string, Pending[]>();
+
+  constructor(
+    private readonly events: EventsRepository,
+    private readonly memories: MemoriesRepository,
+    private readonly inserts: MemoryInsertsRepository,
+    private readonly verbatim: VerbatimAddsRepository,
+    private readonly queue: QueueService,
+    @Inject(EMBEDDER) private readonly embedder: Embedder,
+  ) {}
+
+  async store(projectId: string, request: AddRequest): Promise<{ eventId: string; results: AddResultItem[] }> {
+    const sources = new Map<string, ChatMessage>();
+    for (const message of request.messages) {
+      if (message.role !== 'system' && message.content.trim() && !sources.has(message.content)) {
+        sources.set(message.content, message);
+      }
+    }
+    const messages = [...sources.values()];
+    const batches: ChatMessage[][] = [];
+    for (let start = 0; start < messages.length || batches.length === 0; start += VERBATIM_BATCH) {
+      batches.push(messages.slice(start, start + VERBATIM_BATCH));
+    }
+    // An add of one batch records its event with it; a longer one shows RUNNING until its last batch.
+    const running = batches.length > 1 ? await this.events.create(projectId, 'ADD', request, 'RUNNING') : null;
+    const eventId = running?.id ?? randomUUID();
+    const createdAt = running?.createdAt ?? new Date();
+    const rows: Memory[] = [];
+    for (const [index, batch] of batches.entries()) {
+      if (index > 0) {
+        await nextTurn();
+      }
+      const last = index === batches.length - 1;
+      const event = last ? { id: eventId, createdAt, payload: running ? undefined : request } : null;
+      const offset = index * VERBATIM_BATCH;
+      rows.push(
+        ...(await this.write(projectId, { eventId, request, messages: batch, offset, event, before: [...rows] })),
+      );
+    }
+    if (rows.length > 0) {
+      await this.queue.add(
+        { name: JobName.CategorizeMemories, data: { projectId, memoryIds: rows.map((row) => row.id), eventId } },
+        { jobId: `categorize-${eventId}` },
+      );
+    }
+    return { eventId, results: rows.map((row) => resultItem(row, 'ADD')) };
+  }
+
+  /**
+   * Each batch's rows but those whose text its scope holds already (they need no embedding; the check is
+   * repeated under the locks), all embedded in one call.
+   */
+  private async prepare(projectId: string, group: Pending[]): Promise<NewMemory[][]> {
+    const texts = group.map(({ request, messages }) =>
+      messages.map((message) => ({ message, scope: request.scope, hash: memoryHash(message.content) })),
+    );
+    const known = await this.verbatim.stored(projectId, texts.flat());
+    const fresh = texts.map((batch) =>
+      batch.flatMap((text, index) => (known.has(scopedHashKey(text)) ? [] : [{ ...text, index }])),
+    );
+    const all = fresh.flat();
+    const vectors = all.length
+      ? await this.embedder.embed(all.map(({ message }) => embeddingText(message.content)))
+      : [];
+    let next = 0;
+    return fresh.map((batch, position) => {
+      const { eventId, request, offset } = group[position];
+      return batch.map(({ message, hash, index }) => ({
+        ...toNewMemory(eventId, offset + index, request, {
+          text: message.content,
+          hash,
+          scope: request.scope,
+          vector: vectors[next++],
+        }),
+        input: [message],
+      }));
+    });
+  }
+
+  private write(projectId: string, batch: Omit<Pending, 'resolve' | 'reject'>): Promise<Memory[]> {
+    return new Promise((resolve, reject) => {
+      const queued = this.waiting.get(projectId);
+      queued?.push({ ...batch, resolve, reject });
+      if (!queued) {
+        this.waiting.set(projectId, [{ ...batch, resolve, reject }]);
+        void this.drain(projectId);
+      }
+    });
+  }
+
+  /** Writes the project's waiting batches, a group per transaction, until none is left. */
+  private async drain(projectId: string): Promise<void> {
+    const queued = this.waiting.get(projectId)!;
+    while (queued.length > 0) {
+      let size = 0;
+      const count = queued.findIndex((batch) => (size += batch.messages.length) > GROUP_ITEMS);
+      const group = queued.splice(0, Math.max(1, count < 0 ? queued.length : count));
+      try {
+        const rows = await this.commit(projectId, group);
+        group.forEach((batch, index) => batch.resolve(rows[index]));
+      } catch (error) {
+        for (const batch of group) {
+          await (group.length > 1 ? this.commit(projectId, [batch]) : Promise.reject(error)).then(
+            ([rows]) => batch.resolve(rows),
+            batch.reject,
+          );
+        }
+      }
+    }
+    this.waiting.delete(projectId);
+  }
+
+  /** One transaction for the group: its scopes locked, texts already stored (or earlier in the group) skipped. */
+  private async commit(projectId: string, group: Pending[]): Promise<Memory[][]> {
+    const items = (await this.prepare(projectId, group)).flat();
+    return this.memories.transaction(async (tx) => {
+      await this.verbatim.lockScopes(
+        tx,
+        projectId,
+        items.map((item) => item.scope),
+      );
+      const seen = await this.verbatim.stored(projectId, items, tx);
+      const kept = items.filter((item) => !seen.has(scopedHashKey(item)) && seen.add(scopedHashKey(item)));
+      const inserted = await this.inserts.insertIn(tx, projectId, kept, { embedder: this.embedder.id, input: null });
+      const rows = group.map((batch) => inserted.filter((row) => row.sourceEventId === batch.eventId));
+      const events = group.flatMap((batch, index) =>
+        batch.event
+          ? [{ ...batch.event, results: [...batch.before, ...rows[index]].map((row) => resultItem(row, 'ADD')) }]
+          : [],
+      );
+      await this.verbatim.finish(tx, projectId, events);
+      return rows;
+    });
+  }
+}

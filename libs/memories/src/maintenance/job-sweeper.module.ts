@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { QueueModule } from '@app/queue';
+import { AnnotationsRepository } from '../annotation/annotations.repository';
+import { EventsRepository } from '../events/events.repository';
+import { ExportsRepository } from '../exports/exports.repository';
+import { MemoriesRepository } from '../memory/memories.repository';
+import { JobSweeper } from './job-sweeper.service';
+
+/** The worker side of durable acceptance: the sweep that gets every accepted event and export finished. */
+@Module({
+  imports: [QueueModule],
+  providers: [AnnotationsRepository, MemoriesRepository, EventsRepository, ExportsRepository, JobSweeper],
+  exports: [JobSweeper],
+})
+export class JobSweeperModule {}
