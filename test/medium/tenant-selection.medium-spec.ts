@@ -1,6 +1,7 @@
 import { AuthService } from '@app/auth';
 import { AppError, Role } from '@app/core';
 import { AdminService } from '@app/tenancy';
+import { platformErrorBody } from '../../apps/api/src/surfaces/platform/surface';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 describe('org_id / project_id sent by old clients', () => {
@@ -40,16 +41,16 @@ describe('org_id / project_id sent by old clients', () => {
 
     // Not a member: the project exists, so 403, never its data.
     const error = await failure(auth.selectProject(context, other.orgId, other.projectId));
-    expect(error.body).toEqual({ detail: 'You do not have permission to perform this action.' });
+    expect(platformErrorBody(error)).toEqual({ detail: 'You do not have permission to perform this action.' });
   });
 
   it('answers 404 for unknown or mismatched ids and keeps the default when only one id (or empty values) is sent', async () => {
     const tenant = await t.newTenant('ids');
     const context = await auth.authenticate(tenant.key);
     const unknown = await failure(auth.selectProject(context, tenant.orgId, '00000000-0000-4000-8000-000000000000'));
-    expect(unknown.body).toEqual({ detail: 'Not found.' });
+    expect(platformErrorBody(unknown)).toEqual({ detail: 'Not found.' });
     const malformed = await failure(auth.selectProject(context, 'x', 'y'));
-    expect(malformed.body).toEqual({ detail: 'Not found.' });
+    expect(platformErrorBody(malformed)).toEqual({ detail: 'Not found.' });
     expect(await auth.selectProject(context, tenant.orgId, undefined)).toBe(context);
     expect(await auth.selectProject(context, '', '')).toBe(context);
     expect(await auth.selectProject(context, null, tenant.projectId)).toBe(context);

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Patch, Post } from '@nestjs/common';
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString } from 'class-validator';
 import { AuthContext } from '@app/auth';
-import { AppError, ErrorCode } from '@app/core';
+import { AppError } from '@app/core';
 import { AGENT_SIGNUP_OFF, AgentSignupService } from '@app/tenancy';
 import { ApiToken, Auth, IgnoreTenantParams, OnInvalid, Public, RateLimit } from '../http/decorators';
 
@@ -71,7 +71,7 @@ export class AgentModeController {
   @Public()
   @ApiOperation({ summary: 'E-mail code login: not offered by a self-hosted server (501)' })
   sendEmailCode(): never {
-    throw new AppError(ErrorCode.NotImplemented, { error: EMAIL_LOGIN_NOT_OFFERED, detail: EMAIL_LOGIN_NOT_OFFERED });
+    throw AppError.notOffered(EMAIL_LOGIN_NOT_OFFERED);
   }
 
   @Post('api/v1/auth/email_code/verify')
@@ -86,9 +86,6 @@ export class AgentModeController {
   @ApiOperation({ summary: 'AGENTRUSH: a hosted event, not offered by a self-hosted server (501)' })
   agentRush(): never {
     // The CLI reads `error.code` and explains `agentrush_not_provisioned` itself.
-    throw new AppError(ErrorCode.NotImplemented, {
-      error: { code: 'agentrush_not_provisioned', message: AGENT_RUSH_NOT_OFFERED },
-      detail: AGENT_RUSH_NOT_OFFERED,
-    });
+    throw AppError.notOffered(AGENT_RUSH_NOT_OFFERED, 'agentrush_not_provisioned');
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { AppError, DatabaseHealthRepository, ErrorCode, RedisHealthService } from '@app/core';
+import { AppError, DatabaseHealthRepository, RedisHealthService } from '@app/core';
 import { Public } from '../http/decorators';
 
 const PROBE_TIMEOUT_MS = 1000;
@@ -33,7 +33,7 @@ export class HealthController {
       ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
-        throw new AppError(ErrorCode.Unavailable, error.getResponse() as Record<string, unknown>);
+        throw AppError.unready(error.getResponse() as Record<string, unknown>);
       }
       throw error;
     }

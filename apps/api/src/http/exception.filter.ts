@@ -3,7 +3,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, Dependency, ErrorCode, NOT_FOUND, unavailableDependency, unavailableMessage } from '@app/core';
 import { surfaceOf } from '../surfaces';
-import { RenderedError } from '../surfaces/surface';
+import { Failure, RenderedError, Surface } from '../surfaces/surface';
 import { SchemaValidationError } from './request-schema';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -23,8 +23,8 @@ const OUTAGE_RETRY_AFTER_SECONDS = 5;
 const OUTAGE_LOG_INTERVAL_MS = 5000;
 
 /**
- * Every error leaves as JSON in the platform's shapes (each self-hosted surface in its own);
- * unknown ones as a 500 with an `error_id`.
+ * Every error leaves as JSON in the shapes of the surface the request was for; unknown ones as a 500
+ * with an `error_id`.
  */
 @Catch()
 export class ExceptionsFilter implements ExceptionFilter {
@@ -39,7 +39,7 @@ export class ExceptionsFilter implements ExceptionFilter {
   /** Also answers the router's own errors (Fastify's `frameworkErrors`), raised before Nest has the request. */
   send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
     const surface = surfaceOf(request.url);
-    const { status, body } = surface.renderError(exception, this.render(exception, request));
+    const { status, body } = this.renderFor(surface, exception, request);
     if (status === HttpStatus.UNAUTHORIZED) {
       reply.header('WWW-Authenticate', surface.authScheme);
     }
@@ -49,35 +49,41 @@ export class ExceptionsFilter implements ExceptionFilter {
     void reply.status(status).header('Content-Type', 'application/json; charset=utf-8').send(body);
   }
 
-  /** The platform's status and body for an error (the MCP tools answer with them too). */
+  /** The status and body an error answers the request with (the MCP tools answer with them too). */
   render(exception: unknown, request: FastifyRequest): RenderedError {
+    return this.renderFor(surfaceOf(request.url), exception, request);
+  }
+
+  private renderFor(surface: Surface, exception: unknown, request: FastifyRequest): RenderedError {
+    return surface.renderError(exception, this.failure(exception, request));
+  }
+
+  /** The status and sentence of any error; an unknown one is logged under the `errorId` it answers with. */
+  private failure(exception: unknown, request: FastifyRequest): Failure {
     if (exception instanceof AppError) {
-      return { status: STATUS[exception.code], body: exception.body };
+      return { status: STATUS[exception.code], message: exception.message };
     }
     if (exception instanceof SchemaValidationError) {
-      return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { detail: exception.problems } };
+      return { status: HttpStatus.UNPROCESSABLE_ENTITY, message: exception.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (status === HttpStatus.NOT_FOUND) {
-        return { status, body: { detail: NOT_FOUND } };
-      }
-      return { status, body: { detail: this.describe(exception) } };
+      return { status, message: status === HttpStatus.NOT_FOUND ? NOT_FOUND : this.describe(exception) };
     }
     const status = (exception as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       // Raised by Fastify before the route ran: body parsing, size limit, media type.
-      return { status, body: { detail: (exception as Error).message } };
+      return { status, message: (exception as Error).message };
     }
     const dependency = unavailableDependency(exception);
     if (dependency) {
       this.logOutage(dependency, exception);
-      return { status: HttpStatus.SERVICE_UNAVAILABLE, body: { detail: unavailableMessage(dependency) } };
+      return { status: HttpStatus.SERVICE_UNAVAILABLE, message: unavailableMessage(dependency) };
     }
     const errorId = randomUUID();
     const requestId = (request.raw as { id?: unknown }).id;
     this.logger.error({ err: exception, errorId, requestId }, `unhandled error ${errorId}`);
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { detail: 'Internal server error.', error_id: errorId } };
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, message: 'Internal server error.', errorId };
   }
 
   /**

@@ -3,14 +3,15 @@ import { IncomingMessage } from 'node:http';
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, jsonNestsDeeperThan, jsonTooDeep } from '@app/core';
+import { AppConfig } from '@app/core';
 import { registerDashboard } from '../dashboard/dashboard';
 import { isMetricsScrape, registerRequestTelemetry } from '../metrics/request-telemetry';
 import { rewriteSurfaceUrl } from '../surfaces';
 import { ExceptionsFilter } from './exception.filter';
 import { registerIdempotencyHook } from './idempotency.interceptor';
+import { registerJsonParser } from './json-body';
 
 /** Nest's own JSON parser is off: ours accepts empty bodies (see registerJsonParser). */
 export const API_APP_OPTIONS = { bodyParser: false, bufferLogs: true } as const;
@@ -32,32 +33,6 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     // A path that is not percent-encoded UTF-8, or a parameter over maxParamLength, in the surface's shape.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       frameworkErrors.send(error, request, reply),
-  });
-}
-
-const badRequest = (message: string): FastifyError =>
-  Object.assign(new Error(message), { statusCode: 400 }) as FastifyError;
-
-/**
- * Clients send `Content-Type: application/json` even on bodiless GET/DELETE: an empty body is no body.
- * Nesting is capped before parsing: everything after the parser may recurse on the value.
- */
-function registerJsonParser(fastify: FastifyInstance, maxDepth: number): void {
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    if (jsonNestsDeeperThan(text, maxDepth)) {
-      done(badRequest(`Request body: ${jsonTooDeep(maxDepth)}.`), undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch (error) {
-      done(badRequest(`JSON parse error - ${(error as Error).message}`), undefined);
-    }
   });
 }
 

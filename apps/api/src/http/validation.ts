@@ -9,7 +9,6 @@ import {
 import { catchError, Observable, throwError } from 'rxjs';
 import { AppError, ErrorCode, RequestValidationError } from '@app/core';
 import { FilterError } from '@app/filters';
-import { ADD_INVALID_MESSAGE } from '@app/memories';
 import { routeMetadata, VALIDATION_SHAPE, ValidationShape } from './decorators';
 
 /**
@@ -42,28 +41,27 @@ export class RequestValidationPipe extends ValidationPipe {
   }
 }
 
-function render(shape: ValidationShape, fields: Record<string, string[]>, first: string): Record<string, unknown> {
+function invalid(shape: ValidationShape, fields: Record<string, string[]>, first: string): AppError {
   switch (shape) {
     case 'fields':
-      return fields;
     case 'errors':
-      return { errors: fields };
+      return AppError.fields(ErrorCode.BadRequest, fields, shape);
     case 'message':
     case 'error':
     case 'detail':
-      return { [shape]: first };
+      return AppError[shape](ErrorCode.BadRequest, first);
     case 'add':
-      return { error: '400 Bad Request', details: { message: ADD_INVALID_MESSAGE, reason: first, errors: fields } };
+      return AppError.invalidAdd(ErrorCode.BadRequest, first, fields);
   }
 }
 
 /** A validation failure (DTOs, and the filter compiler's, whose text is kept) as the 400 of a route's shape. */
 export function shapedError(error: unknown, shape: ValidationShape): unknown {
   if (error instanceof RequestValidationError) {
-    return new AppError(ErrorCode.BadRequest, render(shape, error.fields, error.firstMessage));
+    return invalid(shape, error.fields, error.firstMessage);
   }
   if (error instanceof FilterError) {
-    return new AppError(ErrorCode.BadRequest, render(shape, { filters: [error.message] }, error.message));
+    return invalid(shape, { filters: [error.message] }, error.message);
   }
   return error;
 }

@@ -118,7 +118,7 @@ export class McpTools {
     return {
       add_memory: async (args) => {
         const body = withDefaultUser({ ...args, messages: args.messages ?? [{ role: 'user', content: args.text }] });
-        refuseOverLimits(body, '/v3/memories/add/', this.config.addLimits);
+        refuseOverLimits(body, this.config.addLimits);
         const dto = await this.validate(AddMemoriesDto, body);
         return v3AddResponse(await this.adds.add(projectId, dto, 'v3', false));
       },

@@ -97,11 +97,11 @@ export class EntitiesController {
   private create(auth: AuthContext, type: EntityType, body: Record<string, unknown> | null | undefined) {
     const name = body?.[`${type}_id`];
     if (typeof name !== 'string' || name.trim() === '') {
-      throw new AppError(ErrorCode.BadRequest, { [`${type}_id`]: ['This field is required.'] });
+      throw AppError.fields(ErrorCode.BadRequest, { [`${type}_id`]: ['This field is required.'] });
     }
     const metadata = body?.metadata;
     if (metadata !== undefined && metadata !== null && (typeof metadata !== 'object' || Array.isArray(metadata))) {
-      throw new AppError(ErrorCode.BadRequest, { metadata: ['Expected a dictionary of items.'] });
+      throw AppError.fields(ErrorCode.BadRequest, { metadata: ['Expected a dictionary of items.'] });
     }
     return this.entities.create(auth.projectId, type, name, (metadata ?? null) as Record<string, unknown> | null);
   }

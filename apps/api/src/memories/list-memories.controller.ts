@@ -167,7 +167,7 @@ export class ListMemoriesController {
     if (auth.role !== Role.OWNER) {
       throw AppError.detail(ErrorCode.Forbidden, PERMISSION_DENIED);
     }
-    refuseOverLimits(request.body, request.url, this.config.addLimits);
+    refuseOverLimits(request.body, this.config.addLimits);
     const dto = (await new RequestValidationPipe().transform(request.body, {
       type: 'body',
       metatype: AddMemoriesDto,

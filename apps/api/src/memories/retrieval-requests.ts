@@ -112,7 +112,7 @@ const listOf = (value: unknown): string[] | undefined => {
 export function v1ListScope(query: Record<string, unknown>): RetrievalScope & { fields?: string[] } {
   const ids = entityParams(query);
   if (Object.keys(ids).length === 0) {
-    throw new AppError(ErrorCode.BadRequest, [V2_SCOPE_REQUIRED]);
+    throw AppError.listed(ErrorCode.BadRequest, V2_SCOPE_REQUIRED);
   }
   const text = (key: string) =>
     typeof query[key] === 'string' && query[key] !== '' ? (query[key] as string) : undefined;

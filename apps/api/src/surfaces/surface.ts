@@ -7,6 +7,19 @@ export interface RenderedError {
   body: unknown;
 }
 
+/** What every error comes to before a surface renders it: a status and a sentence (a 500 also its id). */
+export interface Failure {
+  status: number;
+  message: string;
+  errorId?: string;
+}
+
+/** `{detail}`, with the `error_id` of a 500: how the platform and FastAPI answer most errors. */
+export const detailBody = ({ message, errorId }: Failure) => ({
+  detail: message,
+  ...(errorId ? { error_id: errorId } : {}),
+});
+
 /** A request before routing, as Fastify's `rewriteUrl` sees it. */
 export interface RawRequest {
   url?: string;
@@ -35,8 +48,8 @@ export interface Surface {
    * in its own shape) or the self-hosted servers' pydantic problem list.
    */
   validationErrors: 'fields' | 'problems';
-  /** The error the way this surface answers it, from the error and the platform's rendering of it. */
-  renderError(error: unknown, rendered: RenderedError): RenderedError;
+  /** The error the way this surface answers it, from the error (an AppError's code, message and details) and its failure. */
+  renderError(error: unknown, failure: Failure): RenderedError;
   /** Its own rate-limit counters (the platform's are core configuration). */
   rateLimits?(config: AppConfig): RateLimitRule[];
   controllers: Type[];

@@ -11,30 +11,92 @@ export enum ErrorCode {
   NotImplemented = 'not_implemented',
 }
 
-export type ErrorBody = Record<string, unknown> | unknown[];
-
 /**
- * A domain error carrying the exact wire body the platform sends for it: the platform's bodies
- * are not uniform (`{detail}`, `{error}`, `{message}`, field maps), so the thrower chooses the shape.
+ * How the platform's body carries an error, since its bodies differ by route: the sentence under
+ * `detail`, `error` or `message`, under both `error` and `detail` (the hosted service's login and event
+ * routes), or alone in a list (DRF's bare ValidationError); the field map bare (`fields`) or under
+ * `errors`; the add routes' `{error, details: {message, reason}}`; a readiness `report` as it is.
  */
+export type ErrorShape =
+  'detail' | 'error' | 'message' | 'error-and-detail' | 'list' | 'fields' | 'errors' | 'add' | 'report';
+
+/** What an error says besides its sentence. */
+export interface ErrorDetails {
+  /** The platform's rendering hint; `detail` when absent. */
+  shape?: ErrorShape;
+  /** What is wrong with each field of the request (DRF's field map). */
+  fields?: Record<string, string[]>;
+  /** A code clients act on (the CLI explains `agentrush_not_provisioned` itself). */
+  clientCode?: string;
+  /** The add event the failure ended. */
+  eventId?: string;
+  /** A readiness report (Terminus's), sent as it is. */
+  report?: Record<string, unknown>;
+}
+
+/** DRF's field map in one sentence: the first field's problems, named by the field. */
+function fieldsSentence(fields: Record<string, string[]>): string {
+  const [field, problems] = Object.entries(fields)[0] ?? ['non_field_errors', ['Invalid request.']];
+  return field === 'non_field_errors' ? problems.join(' ') : `${field}: ${problems.join(' ')}`;
+}
+
+/** A domain error: what went wrong (code), in one sentence, with structured details; each surface renders it. */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
-    readonly body: ErrorBody,
+    message: string,
+    readonly details?: ErrorDetails,
   ) {
-    super(typeof body === 'object' && !Array.isArray(body) ? String(Object.values(body)[0]) : JSON.stringify(body));
+    super(message);
   }
 
   static detail(code: ErrorCode, detail: string): AppError {
-    return new AppError(code, { detail });
+    return new AppError(code, detail);
   }
 
   static error(code: ErrorCode, error: string): AppError {
-    return new AppError(code, { error });
+    return new AppError(code, error, { shape: 'error' });
   }
 
   static message(code: ErrorCode, message: string): AppError {
-    return new AppError(code, { message });
+    return new AppError(code, message, { shape: 'message' });
+  }
+
+  /** A request rule no field carries, which DRF renders as a bare list. */
+  static listed(code: ErrorCode, text: string): AppError {
+    return new AppError(code, text, { shape: 'list' });
+  }
+
+  /** Problems by field; `errors` nests them under that key, as the organization routes do. */
+  static fields(code: ErrorCode, fields: Record<string, string[]>, shape: 'fields' | 'errors' = 'fields'): AppError {
+    return new AppError(code, fieldsSentence(fields), { shape, fields });
+  }
+
+  /** An add refused, with what was wrong (`reason`) and, from validation, the problems by field. */
+  static invalidAdd(
+    code: ErrorCode.BadRequest | ErrorCode.PayloadTooLarge,
+    reason: string,
+    fields?: Record<string, string[]>,
+  ): AppError {
+    return new AppError(code, reason, { shape: 'add', ...(fields ? { fields } : {}) });
+  }
+
+  /** An add whose processing failed, naming its event. */
+  static eventFailed(code: ErrorCode, detail: string, eventId: string): AppError {
+    return new AppError(code, detail, { eventId });
+  }
+
+  /** A feature of the hosted service that a self-hosted server does not offer. */
+  static notOffered(text: string, clientCode?: string): AppError {
+    return new AppError(ErrorCode.NotImplemented, text, {
+      shape: 'error-and-detail',
+      ...(clientCode ? { clientCode } : {}),
+    });
+  }
+
+  /** A failed readiness check, with its report. */
+  static unready(report: Record<string, unknown>): AppError {
+    return new AppError(ErrorCode.Unavailable, 'Not ready.', { shape: 'report', report });
   }
 }
 

@@ -3,7 +3,7 @@ import { emptyUsage, TokenUsage } from '@app/ai';
 import { AppError, ErrorCode } from '@app/core';
 import { ENTITY_FIELDS, EntityField } from '@app/filters';
 import { JobName, QueueService } from '@app/queue';
-import { ADD_INVALID_MESSAGE, AddMemoriesDto } from './add-memories.dto';
+import { AddMemoriesDto } from './add-memories.dto';
 import { observedAt, refuseUnsupported } from './content/add-parameters';
 import { ContentRefusal, readMessages } from './content/content-parts';
 import { ContentService } from './content/content.service';
@@ -15,14 +15,6 @@ import { IngestionService } from './ingestion.service';
 import { VerbatimAddsService } from './verbatim-adds.service';
 
 const INLINE_TIMEOUT_MS = 60_000;
-
-export function invalidAdd(
-  reason: string,
-  code: ErrorCode.BadRequest | ErrorCode.PayloadTooLarge = ErrorCode.BadRequest,
-): AppError {
-  const error = code === ErrorCode.PayloadTooLarge ? '413 Payload Too Large' : '400 Bad Request';
-  return new AppError(code, { error, details: { message: ADD_INVALID_MESSAGE, reason } });
-}
 
 export type AddOutcome =
   { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
@@ -64,10 +56,7 @@ export class AddMemoriesService {
       async (error: unknown) => {
         const message = error instanceof Error ? error.message : String(error);
         await this.events.finish(projectId, event.id, { status: 'FAILED', error: message });
-        throw new AppError(ErrorCode.Unavailable, {
-          detail: `Memory processing failed: ${message}`,
-          event_id: event.id,
-        });
+        throw AppError.eventFailed(ErrorCode.Unavailable, `Memory processing failed: ${message}`, event.id);
       },
     );
     if (!finished) {
@@ -76,7 +65,7 @@ export class AddMemoriesService {
     const done = await this.events.find(projectId, event.id);
     if (done?.status === 'FAILED') {
       // Only unreadable content ends an event without an error reaching here (ContentService).
-      throw invalidAdd(done.error ?? 'The add failed.');
+      throw AppError.invalidAdd(ErrorCode.BadRequest, done.error ?? 'The add failed.');
     }
     const usage = (done?.metadata as { token_usage?: TokenUsage } | null)?.token_usage ?? emptyUsage();
     return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
@@ -95,7 +84,7 @@ function delay(ms: number): Promise<void> {
 /** Content and parameters the add cannot take answer in the add routes' shape. */
 function refused(error: unknown): never {
   if (error instanceof ContentRefusal) {
-    throw invalidAdd(error.message, error.tooLarge ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest);
+    throw AppError.invalidAdd(error.tooLarge ? ErrorCode.PayloadTooLarge : ErrorCode.BadRequest, error.message);
   }
   throw error;
 }
@@ -122,7 +111,7 @@ function readAddRequest(dto: AddMemoriesDto, pipeline: 'v3' | 'v1'): AddRequest 
   }
   const scope: Scope = { userId: ids.user_id, agentId: ids.agent_id, appId: ids.app_id, runId: ids.run_id };
   if (!Object.values(scope).some(Boolean)) {
-    throw invalidAdd('At least one of user_id, agent_id, app_id or run_id is required.');
+    throw AppError.invalidAdd(ErrorCode.BadRequest, 'At least one of user_id, agent_id, app_id or run_id is required.');
   }
   const infer = dto.infer ?? true;
   refuseUnsupported(dto);
@@ -154,7 +143,8 @@ function parseCategories(raw: unknown, pipeline: 'v3' | 'v1'): { name: string; d
   const list = Array.isArray(raw) ? raw : pipeline === 'v1' && typeof raw === 'object' ? [raw] : null;
   if (!list || list.some((item) => typeof item !== 'object' || item === null || Array.isArray(item))) {
     const bad = list?.find((item) => typeof item !== 'object') ?? raw;
-    throw invalidAdd(`Expected a dictionary of items but got type "${typeof bad === 'string' ? 'str' : typeof bad}".`);
+    const got = typeof bad === 'string' ? 'str' : typeof bad;
+    throw AppError.invalidAdd(ErrorCode.BadRequest, `Expected a dictionary of items but got type "${got}".`);
   }
   return toCatalog(list);
 }

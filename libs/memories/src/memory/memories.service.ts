@@ -105,7 +105,7 @@ export class MemoriesService {
     }
     const value = dto.feedback === undefined || dto.feedback === null ? null : dto.feedback;
     if (value !== null && (typeof value !== 'string' || !FEEDBACK.includes(value.toUpperCase()))) {
-      throw new AppError(ErrorCode.BadRequest, { feedback: [`"${String(value)}" is not a valid choice.`] });
+      throw AppError.fields(ErrorCode.BadRequest, { feedback: [`"${String(value)}" is not a valid choice.`] });
     }
     const reason = typeof dto.feedback_reason === 'string' ? dto.feedback_reason : null;
     await this.require(projectId, dto.memory_id);

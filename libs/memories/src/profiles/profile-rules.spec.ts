@@ -6,7 +6,7 @@ const detailOf = (run: () => unknown): string => {
     run();
   } catch (error) {
     if (error instanceof AppError) {
-      return (error.body as { detail: string }).detail;
+      return error.message;
     }
     throw error;
   }

@@ -68,7 +68,7 @@ export class OrganizationsService {
   async removeMember(actor: Actor, orgId: string, email: string | undefined) {
     await this.requireOwner(actor, orgId);
     if (!email) {
-      throw new AppError(ErrorCode.BadRequest, { errors: { email: ['This field is required.'] } });
+      throw AppError.fields(ErrorCode.BadRequest, { email: ['This field is required.'] }, 'errors');
     }
     checkChange(await this.organizations.removeMember(orgId, email.toLowerCase()));
     return { message: 'User removed from organization.' };

@@ -103,7 +103,7 @@ export class WebhooksService {
   private async checkUrl(url: string): Promise<void> {
     const refusal = await this.guard.refusal(url);
     if (refusal) {
-      throw new AppError(ErrorCode.BadRequest, { url: [refusal] });
+      throw AppError.fields(ErrorCode.BadRequest, { url: [refusal] });
     }
   }
 

@@ -1,27 +1,25 @@
 import { HttpException, HttpStatus, Type } from '@nestjs/common';
+import { JsonParseError } from '../../http/json-body';
 import { SchemaValidationError } from '../../http/request-schema';
-import { isJsonParseError, sentenceOf } from '../errors';
-import { isUnder, RenderedError, Surface, SurfaceName } from '../surface';
+import { detailBody, Failure, isUnder, RenderedError, Surface, SurfaceName } from '../surface';
 
 /** A route the router did not find (not a record the route did not find). */
 const isUnknownRoute = (exception: unknown) =>
   exception instanceof HttpException && exception.getStatus() === HttpStatus.NOT_FOUND;
 
 /** FastAPI's errors, as the OSS REST server and the Memory Service answer them: `{detail}`, 422 for bad input. */
-function fastApiError(exception: unknown, rendered: RenderedError): RenderedError {
+function fastApiError(exception: unknown, failure: Failure): RenderedError {
   if (exception instanceof SchemaValidationError) {
     return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { detail: exception.problems } };
   }
-  if (isJsonParseError(exception)) {
+  if (exception instanceof JsonParseError) {
     const problem = { type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {} };
     return { status: HttpStatus.UNPROCESSABLE_ENTITY, body: { detail: [problem] } };
   }
   if (isUnknownRoute(exception)) {
-    return { status: rendered.status, body: { detail: 'Not Found' } };
+    return { status: failure.status, body: { detail: 'Not Found' } };
   }
-  const body = rendered.body as Record<string, unknown>;
-  const extra = typeof body?.error_id === 'string' ? { error_id: body.error_id } : {};
-  return { status: rendered.status, body: { detail: sentenceOf(rendered.body), ...extra } };
+  return { status: failure.status, body: detailBody(failure) };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '@app/core';
+import { JsonParseError } from '../../http/json-body';
 import { SchemaValidationError } from '../../http/request-schema';
-import { isJsonParseError, sentenceOf } from '../errors';
-import { header, isUnder, RenderedError, Surface } from '../surface';
+import { Failure, header, isUnder, RenderedError, Surface } from '../surface';
 import { MemorySystemOpsController } from './memory-system-ops.controller';
 import { MemorySystemController } from './memory-system.controller';
 
@@ -33,15 +33,15 @@ const CODES: Record<number, string> = {
 };
 
 /** The envelope `{success: false, error: {code, message, details}, timestamp}`; bad input is a 400. */
-function envelopeError(exception: unknown, rendered: RenderedError): RenderedError {
+function envelopeError(exception: unknown, failure: Failure): RenderedError {
   const timestamp = new Date().toISOString();
   const invalid = exception instanceof SchemaValidationError;
-  const status = invalid || isJsonParseError(exception) ? HttpStatus.BAD_REQUEST : rendered.status;
+  const status = invalid || exception instanceof JsonParseError ? HttpStatus.BAD_REQUEST : failure.status;
   const code =
     status === HttpStatus.NOT_FOUND && exception instanceof AppError
       ? 'MEMORY_NOT_FOUND'
       : (CODES[status] ?? 'INTERNAL_ERROR');
-  const message = invalid ? 'Request validation failed' : sentenceOf(rendered.body);
+  const message = invalid ? 'Request validation failed' : failure.message;
   const details = invalid ? exception.problems : null;
   return { status, body: { success: false, error: { code, message, details }, timestamp } };
 }
