@@ -48,7 +48,7 @@ export interface Surface {
    * in its own shape) or the self-hosted servers' pydantic problem list.
    */
   validationErrors: 'fields' | 'problems';
-  /** The error the way this surface answers it, from the error (an AppError's code, message and details) and its failure. */
+  /** How this surface answers an error: from an AppError's code, message and details, else its failure. */
   renderError(error: unknown, failure: Failure): RenderedError;
   /** Its own rate-limit counters (the platform's are core configuration). */
   rateLimits?(config: AppConfig): RateLimitRule[];
