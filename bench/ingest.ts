@@ -131,7 +131,7 @@ async function main(): Promise<void> {
   const seconds = (last - first) / 1000;
   const drainedSeconds = (drained - first) / 1000;
   const failed = rows.filter((row) => row.status === 'FAILED').length;
-  const latency = summarize(rows.map((row) => Number(row.ms)));
+  const latency = summarize(rows.map((row) => Math.round(Number(row.ms))));
   const post = summarize(postLatencies);
   const result = {
     adds: ADDS,

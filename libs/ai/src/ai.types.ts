@@ -136,6 +136,8 @@ export const NO_MEMORIES_SUMMARY = 'There are no memories to summarise.';
 
 export interface LlmProvider {
   readonly name: string;
+  /** Runs in process (no network call, no cost): an add categorises its memories itself rather than in a job. */
+  readonly local: boolean;
   extractFacts(request: ExtractionRequest): Promise<ExtractionResult>;
   decideUpdate(request: UpdateRequest): Promise<UpdateDecision>;
   categorize(request: CategorizeRequest): Promise<string[]>;

@@ -118,6 +118,7 @@ const NEGATION = new RegExp(
 
 export class OfflineLlmProvider implements LlmProvider {
   readonly name = 'offline';
+  readonly local = true;
   private readonly catalogCache = new Map<string, { profiles: Profile[]; vectors: number[][] }>();
 
   constructor(private readonly embedder: Embedder) {}

@@ -56,6 +56,7 @@ const JSON_MODE: ChatMode = { json: true };
 
 export class OpenAiLlmProvider implements LlmProvider {
   readonly name = 'openai';
+  readonly local = false;
   private readonly client: OpenAI;
   private readonly model: string;
   private readonly timeoutMs: number;

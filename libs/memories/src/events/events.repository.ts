@@ -31,13 +31,13 @@ export class EventsRepository {
     return this.prisma.event.findFirst({ where: { projectId, id } });
   }
 
-  /** PENDING (or a RUNNING one being retried) -> RUNNING; false when the event already finished. */
-  async markRunning(projectId: string, id: string): Promise<boolean> {
-    const updated = await this.prisma.event.updateMany({
+  /** PENDING (or a RUNNING one being retried) -> RUNNING, returning it; null when it is gone or already finished. */
+  async start(projectId: string, id: string): Promise<Event | null> {
+    const [started] = await this.prisma.event.updateManyAndReturn({
       where: { projectId, id, status: { in: ['PENDING', 'RUNNING'] } },
       data: { status: 'RUNNING', startedAt: new Date(), updatedAt: new Date() },
     });
-    return updated.count > 0;
+    return started ?? null;
   }
 
   async finish(
@@ -45,25 +45,15 @@ export class EventsRepository {
     id: string,
     outcome: { status: 'SUCCEEDED'; results: unknown; metadata?: unknown } | { status: 'FAILED'; error: string },
   ): Promise<void> {
-    const event = await this.find(projectId, id);
-    if (!event) {
-      return;
-    }
-    const completedAt = new Date();
+    const succeeded = outcome.status === 'SUCCEEDED';
+    const results = succeeded && outcome.results !== undefined ? JSON.stringify(outcome.results) : null;
+    const metadata = succeeded && outcome.metadata ? JSON.stringify(outcome.metadata) : null;
     // An event finishes once: a late outcome (a retry, a follow-up job's failure) leaves it as it ended.
-    await this.prisma.event.updateMany({
-      where: { projectId, id, status: { in: ['PENDING', 'RUNNING'] } },
-      data: {
-        status: outcome.status,
-        results: outcome.status === 'SUCCEEDED' ? (outcome.results as Prisma.InputJsonValue) : undefined,
-        metadata:
-          outcome.status === 'SUCCEEDED' && outcome.metadata ? (outcome.metadata as Prisma.InputJsonValue) : undefined,
-        error: outcome.status === 'FAILED' ? outcome.error : null,
-        completedAt,
-        updatedAt: completedAt,
-        latency: completedAt.getTime() - event.createdAt.getTime(),
-      },
-    });
+    await this.prisma.$executeRaw`
+      UPDATE events SET status = ${outcome.status}, error = ${succeeded ? null : outcome.error},
+        results = coalesce(${results}::jsonb, results), metadata = coalesce(${metadata}::jsonb, metadata),
+        completed_at = now(), updated_at = now(), latency = EXTRACT(EPOCH FROM now() - created_at) * 1000
+      WHERE project_id = ${projectId}::uuid AND id = ${id}::uuid AND status IN ('PENDING', 'RUNNING')`;
   }
 
   /**

@@ -24,6 +24,8 @@ import { groupByScope, scopeKey } from '../memory/memory-rows';
 import { inInsertOrder, PlannedFact, resultItem, toNewMemory } from './add-rows';
 import { LegacyAddsService } from './legacy-adds.service';
 import { LifecycleService } from '../memory/lifecycle.service';
+import { ProfilesService } from '../profiles/profiles.service';
+import { activeCatalog } from './catalog';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
 const NEAR_DUPLICATE = 0.92;
@@ -44,13 +46,14 @@ export class IngestionService {
     private readonly lifecycle: LifecycleService,
     private readonly legacy: LegacyAddsService,
     private readonly contents: ContentService,
+    private readonly profiles: ProfilesService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
   async handleAdd({ projectId, eventId }: JobData<JobName.AddMemories>): Promise<JobStatus> {
-    const event = await this.events.find(projectId, eventId);
-    if (!event || !(await this.events.markRunning(projectId, eventId))) {
+    const event = await this.events.start(projectId, eventId);
+    if (!event) {
       return JobStatus.Skipped;
     }
     const usage = emptyUsage();
@@ -61,9 +64,15 @@ export class IngestionService {
     const results =
       request.pipeline === 'v1'
         ? await this.legacy.apply(projectId, eventId, request, planned, usage)
-        : await this.applyAdditive(projectId, eventId, request, planned, usage);
+        : await this.applyAdditive(projectId, eventId, request, project, planned, usage);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
-    if (touched.length > 0) {
+    if (touched.length > 0 && this.categorisesInline(request)) {
+      // What a categorisation job would do after its change: profiles may fall due.
+      await this.profiles.refreshAfterChange(
+        projectId,
+        results.map((item) => item.user_id),
+      );
+    } else if (touched.length > 0) {
       await this.queue.add(
         { name: JobName.CategorizeMemories, data: { projectId, memoryIds: touched, eventId } },
         { jobId: `categorize-${eventId}` },
@@ -71,6 +80,23 @@ export class IngestionService {
     }
     await this.events.finish(projectId, eventId, { status: 'SUCCEEDED', results, metadata: { token_usage: usage } });
     return JobStatus.Success;
+  }
+
+  /** v3 adds with an in-process categoriser store their memories categorised, with no job of their own. */
+  private categorisesInline(request: AddRequest): boolean {
+    return request.pipeline !== 'v1' && this.llm.local;
+  }
+
+  private async categorise(request: AddRequest, project: Project, planned: PlannedFact[]) {
+    const found = new Map<PlannedFact, string[]>();
+    if (!this.categorisesInline(request)) {
+      return found;
+    }
+    const catalog = activeCatalog(request.customCategories, project.customCategories);
+    for (const item of planned) {
+      found.set(item, await this.llm.categorize({ text: item.fact.text, categories: catalog }));
+    }
+    return found;
   }
 
   /** Extract facts, attribute each to a scope and embed them. */
@@ -123,11 +149,13 @@ export class IngestionService {
     projectId: string,
     eventId: string,
     request: AddRequest,
+    project: Project,
     planned: PlannedFact[],
     usage: TokenUsage,
   ) {
     const context = { embedder: this.embedder.id, input: request.messages, eventId };
     const judgement = await this.lifecycle.judge(projectId, planned, usage);
+    const categories = await this.categorise(request, project, planned);
     const scopes = planned.map((item) => item.scope);
     return this.memories.inScopes(projectId, scopes, async (tx) => {
       const already = await this.memories.bySourceEvent(projectId, eventId, tx);
@@ -136,7 +164,10 @@ export class IngestionService {
         return inInsertOrder(eventId, already).map((row) => resultItem(row, 'ADD'));
       }
       const kept = this.lifecycle.withoutRedundant(judgement, await this.withoutDuplicates(tx, projectId, planned));
-      const news = kept.map((item, index) => toNewMemory(eventId, index, request, { ...item, text: item.fact.text }));
+      const news = kept.map((item, index) => ({
+        ...toNewMemory(eventId, index, request, { ...item, text: item.fact.text }),
+        categories: categories.get(item),
+      }));
       const rows = await this.inserts.insertIn(tx, projectId, news, context);
       await this.lifecycle.apply(tx, projectId, judgement, new Map(kept.map((item, i) => [item, news[i].id])), context);
       return rows.map((row) => resultItem(row, 'ADD'));

@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Memory, Prisma } from '@app/core';
 import { EntityType, Scope } from '../memory/memory.types';
 import { AnnotationsRepository } from '../annotation/annotations.repository';
-import { jsonText, NewMemory, outboxPayload, scopeByType, scopeColumns, WriteContext } from '../memory/memory-rows';
+import {
+  categorizePayload,
+  jsonText,
+  NewMemory,
+  outboxPayload,
+  scopeByType,
+  scopeColumns,
+  WriteContext,
+} from '../memory/memory-rows';
 import { vectorLiteral } from '../memory/vector';
 
 type Tx = Prisma.TransactionClient;
@@ -56,18 +64,36 @@ export class MemoryInsertsRepository {
       projectId,
       fresh.map((item) => item.scope),
     );
-    // A memory's webhook names the add that stored it (several adds may be written together).
-    const payloads = fresh.map((item) =>
-      JSON.stringify(
-        outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, item.sourceEventId ?? context.eventId),
-      ),
-    );
-    await tx.$executeRaw`
-      INSERT INTO webhook_outbox (project_id, event_type, payload)
-      SELECT ${projectId}::uuid, 'memory_add', p::jsonb FROM unnest(${payloads}::text[]) AS p`;
+    await this.insertOutbox(tx, projectId, fresh, context);
     const rows = await tx.memory.findMany({ where: { projectId, id: { in: fresh.map((item) => item.id) } } });
     const order = new Map(fresh.map((item, index) => [item.id, index]));
     return rows.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
+  /**
+   * Each memory's `memory_add` webhook, naming the add that stored it (several adds may be written
+   * together), then a `memory_categorize` for those categorised before the insert.
+   */
+  private async insertOutbox(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<void> {
+    const eventOf = (item: NewMemory) => item.sourceEventId ?? context.eventId;
+    const rows: [string, Prisma.InputJsonValue][] = [
+      ...items.map((item): [string, Prisma.InputJsonValue] => [
+        'memory_add',
+        outboxPayload(item.id, 'ADD', item.memory, item.scope, item.metadata, eventOf(item)),
+      ]),
+      ...items
+        .filter((item) => item.categories?.length)
+        .map((item): [string, Prisma.InputJsonValue] => [
+          'memory_categorize',
+          categorizePayload(projectId, item.id, item.categories!, eventOf(item)),
+        ]),
+    ];
+    await tx.$executeRaw`
+      INSERT INTO webhook_outbox (project_id, event_type, payload)
+      SELECT ${projectId}::uuid, r.event_type, r.payload::jsonb
+      FROM unnest(${rows.map(([type]) => type)}::text[], ${rows.map(([, payload]) => JSON.stringify(payload))}::text[])
+        WITH ORDINALITY AS r(event_type, payload, position)
+      ORDER BY r.position`;
   }
 
   /** The ids actually inserted (an id already taken is skipped). */
@@ -80,18 +106,21 @@ export class MemoryInsertsRepository {
     const starts = items.map((item) => item.annotation.eventStart?.toISOString() ?? null);
     const ends = items.map((item) => item.annotation.eventEnd?.toISOString() ?? null);
     const vectors = items.map((item) => vectorLiteral(item.embedding));
+    // One JSON list per row: unnest flattens an array of arrays.
+    const categories = items.map((item) => JSON.stringify(item.categories ?? []));
     const rows = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO memories (id, project_id, memory, hash, user_id, agent_id, app_id, run_id, metadata, immutable,
-        expiration_date, source_event_id, created_at, updated_at, event_start, event_end, embedder, embedding)
+        expiration_date, source_event_id, created_at, updated_at, event_start, event_end, categories, embedder,
+        embedding)
       SELECT r.id, ${projectId}::uuid, r.memory, r.hash, r.user_id, r.agent_id, r.app_id, r.run_id, r.metadata::jsonb,
         r.immutable, r.expiration_date, r.source_event_id, r.created_at, r.created_at, r.event_start, r.event_end,
-        ${embedder}, r.embedding::vector
+        ARRAY(SELECT jsonb_array_elements_text(r.categories::jsonb)), ${embedder}, r.embedding::vector
       FROM unnest(${ids}::uuid[], ${texts}::text[], ${hashes}::text[], ${users}::text[], ${agents}::text[],
         ${apps}::text[], ${runs}::text[], ${metadata}::text[], ${immutable}::boolean[], ${expirations}::date[],
         ${sources}::uuid[], ${created}::timestamptz[], ${starts}::timestamptz[], ${ends}::timestamptz[],
-        ${vectors}::text[])
+        ${categories}::text[], ${vectors}::text[])
         AS r(id, memory, hash, user_id, agent_id, app_id, run_id, metadata, immutable, expiration_date,
-          source_event_id, created_at, event_start, event_end, embedding)
+          source_event_id, created_at, event_start, event_end, categories, embedding)
       ON CONFLICT (id) DO NOTHING
       RETURNING id`;
     return new Set(rows.map((row) => row.id));

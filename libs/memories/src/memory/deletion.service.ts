@@ -29,8 +29,8 @@ export class DeletionService {
   }
 
   async handleDelete({ projectId, eventId }: JobData<JobName.DeleteMemories>): Promise<JobStatus> {
-    const event = await this.events.find(projectId, eventId);
-    if (!event || !(await this.events.markRunning(projectId, eventId))) {
+    const event = await this.events.start(projectId, eventId);
+    if (!event) {
       return JobStatus.Skipped;
     }
     const selector = event.payload as unknown as DeleteSelector;

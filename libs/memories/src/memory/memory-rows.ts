@@ -17,6 +17,8 @@ export interface NewMemory {
   sourceEventId: string | null;
   embedding: number[];
   annotation: Annotation;
+  /** Assigned before the insert when the categoriser runs in process; else a job assigns them after. */
+  categories?: string[];
   /** What its ADD history entry shows as input when not the whole add's messages (a verbatim memory's message). */
   input?: unknown;
 }

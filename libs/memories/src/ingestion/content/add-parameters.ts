@@ -29,11 +29,7 @@ export function refuseUnsupported(dto: AddParameters): void {
 /** When the conversation was observed, as Unix seconds: observation_datetime, else observation_date, in `timezone`. */
 export function observedAt(dto: AddParameters): number | null {
   const zone = dto.timezone ?? 'UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-  } catch {
-    throw new ContentRefusal(`timezone: "${zone}" is not an IANA time zone`);
-  }
+  const clock = wallClock(zone);
   const raw = dto.observation_datetime ?? (dto.observation_date ? `${dto.observation_date}T00:00:00` : null);
   if (!raw) {
     return null;
@@ -46,23 +42,42 @@ export function observedAt(dto: AddParameters): number | null {
       `${field}: "${raw}" is not an ISO 8601 date${field === 'observation_date' ? '' : ' and time'}`,
     );
   }
-  const at = explicit ? asUtc : asUtc - zoneOffsetMs(asUtc, zone);
+  const at = explicit ? asUtc : asUtc - zoneOffsetMs(asUtc, clock);
   return Math.floor(at / 1000);
 }
 
+/** Building a formatter costs about half a millisecond (every add checks its zone): one per zone seen. */
+const WALL_CLOCKS = new Map<string, Intl.DateTimeFormat>();
+const MAX_WALL_CLOCKS = 1000;
+
+function wallClock(zone: string): Intl.DateTimeFormat {
+  let clock = WALL_CLOCKS.get(zone);
+  if (!clock) {
+    try {
+      clock = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
+    } catch {
+      throw new ContentRefusal(`timezone: "${zone}" is not an IANA time zone`);
+    }
+    if (WALL_CLOCKS.size < MAX_WALL_CLOCKS) {
+      WALL_CLOCKS.set(zone, clock);
+    }
+  }
+  return clock;
+}
+
 /** How far the zone's wall clock is ahead of UTC at that instant. */
-function zoneOffsetMs(instant: number, zone: string): number {
+function zoneOffsetMs(instant: number, clock: Intl.DateTimeFormat): number {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
+    clock
       .formatToParts(new Date(instant))
       .map((part) => [part.type, part.value]),
   );
