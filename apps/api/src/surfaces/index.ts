@@ -2,7 +2,7 @@ import { MEMORY_SERVICE } from './memory-service/surface';
 import { MEMORY_SYSTEM } from './memory-system/surface';
 import { OSS } from './oss/surface';
 import { PLATFORM } from './platform/surface';
-import { header, RawRequest, Surface } from './surface';
+import { header, isUnder, RawRequest, Surface } from './surface';
 
 /**
  * Every API this server answers, one engine underneath. The OSS REST server and the Memory Service
@@ -20,7 +20,7 @@ export function surfaceOf(url: string): Surface {
 }
 
 const withPrefix = (prefix: string | null, url: string) =>
-  !prefix || url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`) ? url : `${prefix}${url}`;
+  !prefix || isUnder(url, prefix) || url.startsWith(`${prefix}?`) ? url : `${prefix}${url}`;
 
 /** Fastify's `rewriteUrl`: sends a request meant for a surface to that surface's prefix. */
 export function rewriteSurfaceUrl(request: RawRequest): string {

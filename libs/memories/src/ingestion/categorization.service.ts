@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LLM_PROVIDER, LlmProvider } from '@app/ai';
+import { Category, LLM_PROVIDER, LlmProvider } from '@app/ai';
 import { JobData, JobName, JobStatus } from '@app/queue';
 import { ProjectsService } from '@app/tenancy';
+import { Project } from '@app/core';
 import { activeCatalog } from './catalog';
 import { AddRequest } from '../memory/memory.types';
 import { ProfilesService } from '../profiles/profiles.service';
@@ -33,15 +34,25 @@ export class CategorizationService {
     const event = eventId ? await this.events.find(projectId, eventId) : null;
     const perCall = (event?.payload as unknown as AddRequest | null)?.customCategories;
     const project = await this.projects.settings(projectId);
-    const catalog = activeCatalog(perCall, project.customCategories);
-    const assignments = [];
-    for (const row of pending) {
-      const categories = await this.llm.categorize({ text: row.memory, categories: catalog });
-      if (categories.length > 0) {
-        assignments.push({ id: row.id, categories });
-      }
-    }
+    const found = await this.categorise(
+      pending.map((row) => row.memory),
+      perCall,
+      project,
+    );
+    const assignments = pending
+      .map((row, index) => ({ id: row.id, categories: found[index] }))
+      .filter((assignment) => assignment.categories.length > 0);
     await this.memories.setCategories(projectId, assignments, eventId);
     return JobStatus.Success;
+  }
+
+  /** Each text's categories from the active catalog (the call's, else the project's, else the default). */
+  async categorise(texts: string[], perCall: Category[] | null | undefined, project: Project): Promise<string[][]> {
+    const catalog = activeCatalog(perCall, project.customCategories);
+    const found: string[][] = [];
+    for (const text of texts) {
+      found.push(await this.llm.categorize({ text, categories: catalog }));
+    }
+    return found;
   }
 }

@@ -25,7 +25,7 @@ import { inInsertOrder, PlannedFact, resultItem, toNewMemory } from './add-rows'
 import { LegacyAddsService } from './legacy-adds.service';
 import { LifecycleService } from '../memory/lifecycle.service';
 import { ProfilesService } from '../profiles/profiles.service';
-import { activeCatalog } from './catalog';
+import { CategorizationService } from './categorization.service';
 
 /** Cosine similarity above which a new fact repeats a memory of the same scope (v3 drops it). */
 const NEAR_DUPLICATE = 0.92;
@@ -47,6 +47,7 @@ export class IngestionService {
     private readonly legacy: LegacyAddsService,
     private readonly contents: ContentService,
     private readonly profiles: ProfilesService,
+    private readonly categorization: CategorizationService,
     @Inject(LLM_PROVIDER) private readonly llm: LlmProvider,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
@@ -88,15 +89,12 @@ export class IngestionService {
   }
 
   private async categorise(request: AddRequest, project: Project, planned: PlannedFact[]) {
-    const found = new Map<PlannedFact, string[]>();
     if (!this.categorisesInline(request)) {
-      return found;
+      return new Map<PlannedFact, string[]>();
     }
-    const catalog = activeCatalog(request.customCategories, project.customCategories);
-    for (const item of planned) {
-      found.set(item, await this.llm.categorize({ text: item.fact.text, categories: catalog }));
-    }
-    return found;
+    const texts = planned.map((item) => item.fact.text);
+    const found = await this.categorization.categorise(texts, request.customCategories, project);
+    return new Map(planned.map((item, index) => [item, found[index]]));
   }
 
   /** Extract facts, attribute each to a scope and embed them. */
