@@ -46,6 +46,14 @@ export class CategorizationService {
     return JobStatus.Success;
   }
 
+  /**
+   * Adds of the v3 pipeline store their memories categorised when the categoriser runs in process (no job
+   * of their own); v1 adds and a remote categoriser leave it to the job, after the add committed.
+   */
+  inline(request: AddRequest): boolean {
+    return request.pipeline !== 'v1' && this.llm.local;
+  }
+
   /** Each text's categories from the active catalog (the call's, else the project's, else the default). */
   async categorise(texts: string[], perCall: Category[] | null | undefined, project: Project): Promise<string[][]> {
     const catalog = activeCatalog(perCall, project.customCategories);

@@ -67,7 +67,7 @@ export class IngestionService {
         ? await this.legacy.apply(projectId, eventId, request, planned, usage)
         : await this.applyAdditive(projectId, eventId, request, project, planned, usage);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
-    if (touched.length > 0 && this.categorisesInline(request)) {
+    if (touched.length > 0 && this.categorization.inline(request)) {
       // What a categorisation job would do after its change: profiles may fall due.
       await this.profiles.refreshAfterChange(
         projectId,
@@ -83,13 +83,8 @@ export class IngestionService {
     return JobStatus.Success;
   }
 
-  /** v3 adds with an in-process categoriser store their memories categorised, with no job of their own. */
-  private categorisesInline(request: AddRequest): boolean {
-    return request.pipeline !== 'v1' && this.llm.local;
-  }
-
   private async categorise(request: AddRequest, project: Project, planned: PlannedFact[]) {
-    if (!this.categorisesInline(request)) {
+    if (!this.categorization.inline(request)) {
       return new Map<PlannedFact, string[]>();
     }
     const texts = planned.map((item) => item.fact.text);

@@ -4,6 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ChatMessage, Embedder, EMBEDDER } from '@app/ai';
 import { Memory } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { ProjectsService } from '@app/tenancy';
 import { embeddingText } from '../annotation/entities';
 import { memoryHash } from '../memory/memory.mapper';
 import { AddRequest, AddResultItem } from '../memory/memory.types';
@@ -13,6 +14,8 @@ import { MemoryInsertsRepository } from './memory-inserts.repository';
 import { NewMemory } from '../memory/memory-rows';
 import { FinishedEvent, scopedHashKey, VerbatimAddsRepository } from './verbatim-adds.repository';
 import { resultItem, toNewMemory } from './add-rows';
+import { CategorizationService } from './categorization.service';
+import { ProfilesService } from '../profiles/profiles.service';
 
 /** Messages of a verbatim add written at a time (other requests are served between its batches). */
 const VERBATIM_BATCH = 50;
@@ -50,6 +53,9 @@ export class VerbatimAddsService {
     private readonly inserts: MemoryInsertsRepository,
     private readonly verbatim: VerbatimAddsRepository,
     private readonly queue: QueueService,
+    private readonly projects: ProjectsService,
+    private readonly profiles: ProfilesService,
+    private readonly categorization: CategorizationService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
@@ -81,7 +87,7 @@ export class VerbatimAddsService {
         ...(await this.write(projectId, { eventId, request, messages: batch, offset, event, before: [...rows] })),
       );
     }
-    if (rows.length > 0) {
+    if (rows.length > 0 && !this.categorization.inline(request)) {
       await this.queue.add(
         { name: JobName.CategorizeMemories, data: { projectId, memoryIds: rows.map((row) => row.id), eventId } },
         { jobId: `categorize-${eventId}` },
@@ -92,7 +98,7 @@ export class VerbatimAddsService {
 
   /**
    * Each batch's rows but those whose text its scope holds already (they need no embedding; the check is
-   * repeated under the locks), all embedded in one call.
+   * repeated under the locks), all embedded in one call, and categorised when the categoriser runs in process.
    */
   private async prepare(projectId: string, group: Pending[]): Promise<NewMemory[][]> {
     const texts = group.map(({ request, messages }) =>
@@ -106,19 +112,35 @@ export class VerbatimAddsService {
     const vectors = all.length
       ? await this.embedder.embed(all.map(({ message }) => embeddingText(message.content)))
       : [];
+    const project = group.some(({ request }) => this.categorization.inline(request))
+      ? await this.projects.settings(projectId)
+      : null;
     let next = 0;
-    return fresh.map((batch, position) => {
+    const rows: NewMemory[][] = [];
+    for (const [position, batch] of fresh.entries()) {
       const { eventId, request, offset } = group[position];
-      return batch.map(({ message, hash, index }) => ({
-        ...toNewMemory(eventId, offset + index, request, {
-          text: message.content,
-          hash,
-          scope: request.scope,
-          vector: vectors[next++],
-        }),
-        input: [message],
-      }));
-    });
+      const categories =
+        project && this.categorization.inline(request)
+          ? await this.categorization.categorise(
+              batch.map(({ message }) => message.content),
+              request.customCategories,
+              project,
+            )
+          : [];
+      rows.push(
+        batch.map(({ message, hash, index }, place) => ({
+          ...toNewMemory(eventId, offset + index, request, {
+            text: message.content,
+            hash,
+            scope: request.scope,
+            vector: vectors[next++],
+          }),
+          input: [message],
+          categories: categories[place],
+        })),
+      );
+    }
+    return rows;
   }
 
   private write(projectId: string, batch: Omit<Pending, 'resolve' | 'reject'>): Promise<Memory[]> {
@@ -154,10 +176,13 @@ export class VerbatimAddsService {
     this.waiting.delete(projectId);
   }
 
-  /** One transaction for the group: its scopes locked, texts already stored (or earlier in the group) skipped. */
+  /**
+   * One transaction for the group: its scopes locked, texts already stored (or earlier in the group) skipped.
+   * Memories categorised in it are where a categorisation job would have checked profiles: so is the group.
+   */
   private async commit(projectId: string, group: Pending[]): Promise<Memory[][]> {
     const items = (await this.prepare(projectId, group)).flat();
-    return this.memories.transaction(async (tx) => {
+    const stored = await this.memories.transaction(async (tx) => {
       await this.verbatim.lockScopes(
         tx,
         projectId,
@@ -175,5 +200,13 @@ export class VerbatimAddsService {
       await this.verbatim.finish(tx, projectId, events);
       return rows;
     });
+    const categorised = stored.flatMap((rows, index) => (this.categorization.inline(group[index].request) ? rows : []));
+    if (categorised.length > 0) {
+      await this.profiles.refreshAfterChange(
+        projectId,
+        categorised.map((row) => row.userId),
+      );
+    }
+    return stored;
   }
 }
