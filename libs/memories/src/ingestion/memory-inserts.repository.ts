@@ -140,6 +140,7 @@ export class MemoryInsertsRepository {
         AS r(id, memory, input, user_id, agent_id, app_id, run_id, metadata, created_at)`;
   }
 
+  /** The scopes' entities, in a fixed order so that concurrent adds naming the same new ones cannot deadlock. */
   private async upsertEntities(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {
     const entities = new Map<string, { type: EntityType; name: string }>();
     for (const scope of scopes) {
@@ -149,11 +150,16 @@ export class MemoryInsertsRepository {
         }
       }
     }
-    if (entities.size > 0) {
-      await tx.entity.createMany({
-        data: [...entities.values()].map((entity) => ({ projectId, ...entity })),
-        skipDuplicates: true,
-      });
+    if (entities.size === 0) {
+      return;
     }
+    const sorted = [...entities.keys()].sort().map((key) => entities.get(key)!);
+    await tx.$executeRaw`
+      INSERT INTO entities (project_id, type, name)
+      SELECT ${projectId}::uuid, e.type, e.name
+      FROM unnest(${sorted.map((entity) => entity.type)}::text[], ${sorted.map((entity) => entity.name)}::text[])
+        WITH ORDINALITY AS e(type, name, position)
+      ORDER BY e.position
+      ON CONFLICT (project_id, type, name) DO NOTHING`;
   }
 }

@@ -180,6 +180,10 @@ export class MemoriesRepository {
   }
 
   /** Sets categories with a `memory_categorize` webhook each, as one batch transaction (no connection held across awaits). */
+  /**
+   * Each memory's categories and its `memory_categorize` webhook, in one statement whatever their number; a
+   * memory deleted meanwhile gets neither.
+   */
   async setCategories(
     projectId: string,
     assignments: { id: string; categories: string[] }[],
@@ -188,18 +192,20 @@ export class MemoriesRepository {
     if (assignments.length === 0) {
       return;
     }
-    await this.prisma.$transaction([
-      ...assignments.map(({ id, categories }) =>
-        this.prisma.memory.updateMany({ where: { projectId, id }, data: { categories } }),
+    await this.prisma.$executeRaw`
+      WITH a AS (
+        SELECT * FROM unnest(${assignments.map(({ id }) => id)}::uuid[],
+          ${assignments.map(({ categories }) => JSON.stringify(categories))}::text[],
+          ${assignments.map(({ id, categories }) => JSON.stringify(categorizePayload(projectId, id, categories, eventId)))}::text[])
+          WITH ORDINALITY AS a(id, categories, payload, position)
       ),
-      this.prisma.webhookOutbox.createMany({
-        data: assignments.map(({ id, categories }) => ({
-          projectId,
-          eventType: 'memory_categorize',
-          payload: categorizePayload(projectId, id, categories, eventId),
-        })),
-      }),
-    ]);
+      r AS (
+        UPDATE memories m SET categories = ARRAY(SELECT jsonb_array_elements_text(a.categories::jsonb))
+        FROM a WHERE m.project_id = ${projectId}::uuid AND m.id = a.id
+        RETURNING m.id
+      )
+      INSERT INTO webhook_outbox (project_id, event_type, payload)
+      SELECT ${projectId}::uuid, 'memory_categorize', a.payload::jsonb FROM a JOIN r ON r.id = a.id ORDER BY a.position`;
   }
 
   history(projectId: string, memoryId: string): Promise<MemoryHistory[]> {
