@@ -30,9 +30,12 @@ describe('adds categorised in their own transaction (offline categoriser)', () =
   });
 
   const categorizeWebhooks = async () =>
-    (await t.prisma.webhookOutbox.findMany({ where: { projectId: a.projectId, eventType: 'memory_categorize' } })).map(
-      (row) => (row.payload as { event_details: { memory_id: string; categories: string[] } }).event_details,
-    );
+    (
+      await t.prisma.webhookOutbox.findMany({
+        where: { projectId: a.projectId, eventType: 'memory_categorize' },
+        orderBy: { createdAt: 'asc' },
+      })
+    ).map((row) => (row.payload as { event_details: { memory_id: string; categories: string[] } }).event_details);
 
   it('stores a verbatim add categorised when it answers, with its webhooks and no job', async () => {
     const response = await request(t.http)
@@ -71,5 +74,33 @@ describe('adds categorised in their own transaction (offline categoriser)', () =
     expect(row.categories.length).toBeGreaterThan(0);
     expect((await categorizeWebhooks()).some((hook) => hook.memory_id === item.id)).toBe(true);
     expect(await categorization.getJob(`categorize-${queued.body.event_id}`)).toBeUndefined();
+  });
+
+  it('stores the new texts of a batch update categorised when it answers, with their webhooks and no job', async () => {
+    const added = await request(t.http)
+      .post('/v3/memories/add/')
+      .set(as(a))
+      .send({
+        messages: [{ role: 'user', content: 'I drink green tea every morning' }],
+        user_id: 'batch',
+        infer: false,
+      })
+      .expect(200);
+    const [id] = (added.body.results as { id: string }[]).map((item) => item.id);
+    await request(t.http)
+      .put('/v1/batch/')
+      .set(as(a))
+      .send({ memories: [{ memory_id: id, text: 'I started learning the piano last month' }] })
+      .expect(200);
+    const row = await t.prisma.memory.findFirstOrThrow({ where: { projectId: a.projectId, id } });
+    expect(row.memory).toBe('I started learning the piano last month');
+    expect(row.categories.length).toBeGreaterThan(0);
+    const hooks = (await categorizeWebhooks()).filter((hook) => hook.memory_id === id);
+    // One for the add, one with the new text's categories.
+    expect(hooks).toHaveLength(2);
+    expect(hooks[1].categories).toEqual(row.categories);
+    // Completed jobs are kept: an empty queue means none was ever queued by this file's writes.
+    const counts = await categorization.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    expect(Object.values(counts).reduce((sum, count) => sum + count, 0)).toBe(0);
   });
 });

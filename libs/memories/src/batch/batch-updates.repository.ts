@@ -3,7 +3,7 @@ import { Prisma, PrismaService } from '@app/core';
 import { Annotation } from '../annotation/annotate';
 import { Scope } from '../memory/memory.types';
 import { AnnotationsRepository } from '../annotation/annotations.repository';
-import { jsonText, WriteContext } from '../memory/memory-rows';
+import { categorizePayload, jsonText, WriteContext } from '../memory/memory-rows';
 import { vectorLiteral } from '../memory/vector';
 
 type Tx = Prisma.TransactionClient;
@@ -11,7 +11,7 @@ type Tx = Prisma.TransactionClient;
 /** One memory's change in a batch: a new text (with its hash, vector and annotation) and/or new metadata. */
 export interface BatchChange {
   id: string;
-  text?: { memory: string; hash: string; embedding: number[]; annotation: Annotation };
+  text?: { memory: string; hash: string; embedding: number[]; categories: string[]; annotation: Annotation };
   /** Present when the metadata is replaced (null clears it). */
   metadata?: Record<string, unknown> | null;
 }
@@ -53,10 +53,16 @@ export class BatchUpdatesRepository {
 
   /**
    * Applies changes to distinct memories inside `tx`, each with its UPDATE history entry and
-   * `memory_update` webhook. Returns the ids updated; a memory missing here is left out of them.
+   * `memory_update` webhook, then `memory_categorize` for a new text categorised already. Returns the
+   * scopes of the memories updated; a memory missing here is left out of them.
    */
-  async apply(tx: Tx, projectId: string, changes: BatchChange[], context: WriteContext): Promise<Set<string>> {
+  async apply(tx: Tx, projectId: string, changes: BatchChange[], context: WriteContext): Promise<Map<string, Scope>> {
     const texts = changes.map((change) => change.text);
+    const categorised = changes.map((change) =>
+      change.text?.categories.length
+        ? JSON.stringify(categorizePayload(projectId, change.id, change.text.categories, context.eventId))
+        : null,
+    );
     const rows = await tx.$queryRaw<{ id: string; userId: string; agentId: string; appId: string; runId: string }[]>`
       WITH v AS (
         SELECT * FROM unnest(
@@ -66,8 +72,10 @@ export class BatchUpdatesRepository {
           ${texts.map((text) => text?.annotation.eventEnd?.toISOString() ?? null)}::timestamptz[],
           ${texts.map((text) => (text ? vectorLiteral(text.embedding) : null))}::text[],
           ${changes.map((change) => change.metadata !== undefined)}::bool[],
-          ${changes.map((change) => jsonText(change.metadata))}::jsonb[]
-        ) AS v(id, new_text, memory, hash, event_start, event_end, embedding, new_metadata, metadata)
+          ${changes.map((change) => jsonText(change.metadata))}::jsonb[],
+          ${texts.map((text) => JSON.stringify(text?.categories ?? []))}::text[], ${categorised}::text[]
+        ) WITH ORDINALITY AS v(id, new_text, memory, hash, event_start, event_end, embedding, new_metadata, metadata,
+          categories, categorized, position)
       ),
       -- Locked first, so that the history shows the text each update replaced.
       old AS (
@@ -78,7 +86,8 @@ export class BatchUpdatesRepository {
         UPDATE memories m SET
           memory = CASE WHEN v.new_text THEN v.memory ELSE m.memory END,
           hash = CASE WHEN v.new_text THEN v.hash ELSE m.hash END,
-          categories = CASE WHEN v.new_text THEN '{}' ELSE m.categories END,
+          categories = CASE WHEN v.new_text THEN ARRAY(SELECT jsonb_array_elements_text(v.categories::jsonb))
+            ELSE m.categories END,
           event_start = CASE WHEN v.new_text THEN v.event_start ELSE m.event_start END,
           event_end = CASE WHEN v.new_text THEN v.event_end ELSE m.event_end END,
           embedder = CASE WHEN v.new_text THEN ${context.embedder} ELSE m.embedder END,
@@ -99,7 +108,13 @@ export class BatchUpdatesRepository {
       ),
       outbox AS (
         INSERT INTO webhook_outbox (project_id, event_type, payload)
-        SELECT ${projectId}::uuid, 'memory_update', ${outboxPayloadSql('UPDATE', context)} FROM r
+        SELECT ${projectId}::uuid, o.event_type, o.payload FROM (
+          SELECT 'memory_update' AS event_type, ${outboxPayloadSql('UPDATE', context)} AS payload, 0 AS kind, v.position
+          FROM r JOIN v ON v.id = r.id
+          UNION ALL
+          SELECT 'memory_categorize', v.categorized::jsonb, 1, v.position
+          FROM r JOIN v ON v.id = r.id WHERE v.categorized IS NOT NULL
+        ) o ORDER BY o.kind, o.position
       )
       SELECT id::text, user_id AS "userId", agent_id AS "agentId", app_id AS "appId", run_id AS "runId" FROM r`;
     const scopes = new Map<string, Scope>(rows.map(({ id, ...scope }) => [id, scope]));
@@ -117,7 +132,7 @@ export class BatchUpdatesRepository {
         })),
       );
     }
-    return new Set(scopes.keys());
+    return scopes;
   }
 }
 

@@ -2,12 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isObject, isUuid } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
+import { ProjectsService } from '@app/tenancy';
 import { embeddingText } from '../annotation/entities';
 import { annotate } from '../annotation/annotate';
 import { memoryHash } from '../memory/memory.mapper';
 import { BatchChange, BatchTarget, BatchUpdatesRepository } from './batch-updates.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
 import { WriteContext } from '../memory/memory-rows';
+import { CategorizationService } from '../ingestion/categorization.service';
+import { ProfilesService } from '../profiles/profiles.service';
 
 export const MAX_BATCH = 1000;
 
@@ -64,6 +67,9 @@ export class BatchService {
     private readonly memories: MemoriesRepository,
     private readonly batchUpdates: BatchUpdatesRepository,
     private readonly queue: QueueService,
+    private readonly projects: ProjectsService,
+    private readonly profiles: ProfilesService,
+    private readonly categorization: CategorizationService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
@@ -84,21 +90,39 @@ export class BatchService {
     const vectors = changed.length
       ? await this.embedder.embed(changed.map((update) => embeddingText(update.text!)))
       : [];
-    const embeddings = new Map(changed.map((update, index) => [update, vectors[index]]));
+    const inline = changed.length > 0 && this.categorization.inline();
+    const categories = inline
+      ? await this.categorization.categorise(
+          changed.map((update) => update.text!),
+          undefined,
+          await this.projects.settings(projectId),
+        )
+      : [];
+    const renewed = new Map(
+      changed.map((update, index) => [update, { embedding: vectors[index], categories: categories[index] ?? [] }]),
+    );
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     const saidAt = new Date();
-    await this.memories.transaction(async (tx) => {
+    const users = await this.memories.transaction(async (tx) => {
+      const changedUsers: (string | null)[] = [];
       for (const round of rounds(updates)) {
-        const changes = round.map((update) => changeOf(update, embeddings.get(update), saidAt));
+        const changes = round.map((update) => changeOf(update, renewed.get(update), saidAt));
         const updated = await this.batchUpdates.apply(tx, projectId, changes, context);
         // Deleted since the check: the whole batch rolls back, as if the check had seen it.
         const gone = round.find((update) => !updated.has(update.id));
         if (gone) {
           throw bad(`Memory not found: ${gone.id}`);
         }
+        changedUsers.push(
+          ...changes.filter((change) => change.text).map((change) => updated.get(change.id)!.userId ?? null),
+        );
       }
+      return changedUsers;
     });
-    if (changed.length > 0) {
+    if (inline) {
+      // Where the categorisation job would have checked them: profiles may fall due.
+      await this.profiles.refreshAfterChange(projectId, users);
+    } else if (changed.length > 0) {
       const memoryIds = [...new Set(changed.map((update) => update.id))];
       await this.queue.add({ name: JobName.CategorizeMemories, data: { projectId, memoryIds } });
     }
@@ -143,14 +167,22 @@ function rounds(updates: BatchUpdate[]): BatchUpdate[][] {
   return round.length > 0 ? [...result, round] : result;
 }
 
-/** What one item changes; a new text gets a new hash and vector, and its categories are recomputed. */
-function changeOf(update: BatchUpdate, embedding: number[] | undefined, saidAt: Date): BatchChange {
+/**
+ * What one item changes; a new text gets a new hash and vector, and its categories (those found in process,
+ * else none until the categorisation job assigns them).
+ */
+function changeOf(
+  update: BatchUpdate,
+  renewed: { embedding: number[]; categories: string[] } | undefined,
+  saidAt: Date,
+): BatchChange {
   const change: BatchChange = { id: update.id };
-  if (embedding) {
+  if (renewed) {
     change.text = {
       memory: update.text!,
       hash: memoryHash(update.text!),
-      embedding,
+      embedding: renewed.embedding,
+      categories: renewed.categories,
       annotation: annotate(update.text!, saidAt),
     };
   }

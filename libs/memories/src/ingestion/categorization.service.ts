@@ -47,11 +47,11 @@ export class CategorizationService {
   }
 
   /**
-   * Adds of the v3 pipeline store their memories categorised when the categoriser runs in process (no job
-   * of their own); v1 adds and a remote categoriser leave it to the job, after the add committed.
+   * Writes store their memories categorised when the categoriser runs in process (no job of their own);
+   * v1 adds and a remote categoriser leave it to the job, after the write committed.
    */
-  inline(request: AddRequest): boolean {
-    return request.pipeline !== 'v1' && this.llm.local;
+  inline(pipeline?: AddRequest['pipeline']): boolean {
+    return pipeline !== 'v1' && this.llm.local;
   }
 
   /** Each text's categories from the active catalog (the call's, else the project's, else the default). */

@@ -67,7 +67,7 @@ export class IngestionService {
         ? await this.legacy.apply(projectId, eventId, request, planned, usage)
         : await this.applyAdditive(projectId, eventId, request, project, planned, usage);
     const touched = results.filter((item) => item.event === 'ADD' || item.event === 'UPDATE').map((item) => item.id);
-    if (touched.length > 0 && this.categorization.inline(request)) {
+    if (touched.length > 0 && this.categorization.inline(request.pipeline)) {
       // What a categorisation job would do after its change: profiles may fall due.
       await this.profiles.refreshAfterChange(
         projectId,
@@ -84,7 +84,7 @@ export class IngestionService {
   }
 
   private async categorise(request: AddRequest, project: Project, planned: PlannedFact[]) {
-    if (!this.categorization.inline(request)) {
+    if (!this.categorization.inline(request.pipeline)) {
       return new Map<PlannedFact, string[]>();
     }
     const texts = planned.map((item) => item.fact.text);

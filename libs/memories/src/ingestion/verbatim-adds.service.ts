@@ -87,7 +87,7 @@ export class VerbatimAddsService {
         ...(await this.write(projectId, { eventId, request, messages: batch, offset, event, before: [...rows] })),
       );
     }
-    if (rows.length > 0 && !this.categorization.inline(request)) {
+    if (rows.length > 0 && !this.categorization.inline(request.pipeline)) {
       await this.queue.add(
         { name: JobName.CategorizeMemories, data: { projectId, memoryIds: rows.map((row) => row.id), eventId } },
         { jobId: `categorize-${eventId}` },
@@ -112,7 +112,7 @@ export class VerbatimAddsService {
     const vectors = all.length
       ? await this.embedder.embed(all.map(({ message }) => embeddingText(message.content)))
       : [];
-    const project = group.some(({ request }) => this.categorization.inline(request))
+    const project = group.some(({ request }) => this.categorization.inline(request.pipeline))
       ? await this.projects.settings(projectId)
       : null;
     let next = 0;
@@ -120,7 +120,7 @@ export class VerbatimAddsService {
     for (const [position, batch] of fresh.entries()) {
       const { eventId, request, offset } = group[position];
       const categories =
-        project && this.categorization.inline(request)
+        project && this.categorization.inline(request.pipeline)
           ? await this.categorization.categorise(
               batch.map(({ message }) => message.content),
               request.customCategories,
@@ -200,7 +200,7 @@ export class VerbatimAddsService {
       await this.verbatim.finish(tx, projectId, events);
       return rows;
     });
-    const categorised = stored.flatMap((rows, index) => (this.categorization.inline(group[index].request) ? rows : []));
+    const categorised = stored.flatMap((rows, index) => (this.categorization.inline(group[index].request.pipeline) ? rows : []));
     if (categorised.length > 0) {
       await this.profiles.refreshAfterChange(
         projectId,
