@@ -200,7 +200,9 @@ export class VerbatimAddsService {
       await this.verbatim.finish(tx, projectId, events);
       return rows;
     });
-    const categorised = stored.flatMap((rows, index) => (this.categorization.inline(group[index].request.pipeline) ? rows : []));
+    const categorised = stored.flatMap((rows, index) =>
+      this.categorization.inline(group[index].request.pipeline) ? rows : [],
+    );
     if (categorised.length > 0) {
       await this.profiles.refreshAfterChange(
         projectId,
