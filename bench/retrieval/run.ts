@@ -216,7 +216,7 @@ function failures(size: number, results: ScenarioResult[]): string[] {
     if (r.recall && r.recall.server_hnsw_scans !== r.recall.expected_hnsw_scans) {
       found.push(
         `${size} ${r.scenario}: the server ran ${r.recall.server_hnsw_scans} HNSW scans for ${2 * r.recall.queries} ` +
-          `searches, the bench's plan rule predicts ${r.recall.expected_hnsw_scans}: the raw side may not match the server`,
+          `searches, the bench's plans predict ${r.recall.expected_hnsw_scans}: the raw side may not match the server`,
       );
     }
     for (const [label, load] of [
@@ -315,6 +315,7 @@ async function main(): Promise<void> {
           projectId,
           specs[result.scenario].slice(0, RECALL_QUERIES),
           EXACT_FACTOR,
+          EF_SEARCH,
         );
       }
       wall.recall = seconds(phase);
