@@ -6,6 +6,7 @@
  * event, add latency (event created -> completed, the server's own clock) and POST latency.
  *
  *   npm run build && npx tsx bench/ingest.ts [--adds 2000] [--concurrency 16] [--rate 0] [--users 50]
+ *     [--ingestion-concurrency 32]
  *
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench, recreated) and Redis prefix.
  */
@@ -19,7 +20,7 @@ const ADDS = numberOption('adds', 2000);
 const CONCURRENCY = numberOption('concurrency', 16);
 const RATE = numberOption('rate', 0);
 const USERS = numberOption('users', 50);
-const WORKER_CONCURRENCY = numberOption('worker-concurrency', 8);
+const INGESTION_CONCURRENCY = numberOption('ingestion-concurrency', 32);
 const KEY = 'm0-bench-ingest-key-0000000000000000000000';
 
 const SENTENCES = [
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     BOOTSTRAP_API_KEY: KEY,
     OPENAI_API_KEY: '',
     RATE_LIMIT_ENABLED: 'false',
-    WORKER_CONCURRENCY: String(WORKER_CONCURRENCY),
+    INGESTION_CONCURRENCY: String(INGESTION_CONCURRENCY),
     DATABASE_POOL_SIZE: '20',
   });
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
     adds: ADDS,
     concurrency: CONCURRENCY,
     target_rate: RATE || null,
-    worker_concurrency: WORKER_CONCURRENCY,
+    ingestion_concurrency: INGESTION_CONCURRENCY,
     rejected,
     failed,
     memories: Number(memories.rows[0].count),

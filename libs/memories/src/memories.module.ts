@@ -20,7 +20,8 @@ import { LegacyAddsService } from './ingestion/legacy-adds.service';
 import { MemoryInsertsRepository } from './ingestion/memory-inserts.repository';
 import { SynthesisRepository } from './ingestion/synthesis.repository';
 import { SynthesisService } from './ingestion/synthesis.service';
-import { VerbatimAddsRepository } from './ingestion/verbatim-adds.repository';
+import { AddGroupsRepository } from './ingestion/add-groups.repository';
+import { AdditiveAddsService } from './ingestion/additive-adds.service';
 import { VerbatimAddsService } from './ingestion/verbatim-adds.service';
 import { VectorIndexRepository } from './maintenance/vector-index.repository';
 import { VectorIndexService } from './maintenance/vector-index.service';
@@ -80,7 +81,8 @@ const SERVICES = [
     SynthesisRepository,
     UsageRepository,
     VectorIndexRepository,
-    VerbatimAddsRepository,
+    AddGroupsRepository,
+    AdditiveAddsService,
     VerbatimAddsService,
     ...SERVICES,
   ],

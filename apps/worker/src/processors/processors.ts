@@ -21,8 +21,13 @@ abstract class DispatchingProcessor extends WorkerHost implements OnModuleInit {
     super();
   }
 
+  /** Jobs of this queue run at once. */
+  protected concurrency(env: AppConfig['env']): number {
+    return env.WORKER_CONCURRENCY;
+  }
+
   onModuleInit(): void {
-    this.worker.concurrency = this.config.env.WORKER_CONCURRENCY;
+    this.worker.concurrency = this.concurrency(this.config.env);
     // The worker reconnects by itself; an outage is reported by /readyz, not once per reconnect attempt.
     this.worker.on('error', (error) => this.logger.debug({ err: error }, 'worker connection error'));
   }
@@ -69,7 +74,11 @@ abstract class DispatchingProcessor extends WorkerHost implements OnModuleInit {
 }
 
 @Processor(QueueName.MemoryIngestion, { settings: { backoffStrategy: jobBackoff } })
-export class IngestionProcessor extends DispatchingProcessor {}
+export class IngestionProcessor extends DispatchingProcessor {
+  protected concurrency(env: AppConfig['env']): number {
+    return env.INGESTION_CONCURRENCY;
+  }
+}
 
 @Processor(QueueName.Categorization, { settings: { backoffStrategy: jobBackoff } })
 export class CategorizationProcessor extends DispatchingProcessor {}

@@ -136,6 +136,12 @@ export class EnvDto {
   @Max(64)
   WORKER_CONCURRENCY: number = 4;
 
+  /** Add jobs a worker runs at once: the adds of a project in flight together share statements and transactions. */
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  INGESTION_CONCURRENCY: number = 32;
+
   /** Runs of a failing job; with the backoff below the last comes about half an hour after the first. */
   @IsInt()
   @Min(1)

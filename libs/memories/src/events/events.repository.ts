@@ -33,11 +33,18 @@ export class EventsRepository {
 
   /** PENDING (or a RUNNING one being retried) -> RUNNING, returning it; null when it is gone or already finished. */
   async start(projectId: string, id: string): Promise<Event | null> {
-    const [started] = await this.prisma.event.updateManyAndReturn({
-      where: { projectId, id, status: { in: ['PENDING', 'RUNNING'] } },
+    const [started] = await this.startAll(projectId, [id]);
+    return started;
+  }
+
+  /** `start` for several events in one statement, answering in their order. */
+  async startAll(projectId: string, ids: string[]): Promise<(Event | null)[]> {
+    const started = await this.prisma.event.updateManyAndReturn({
+      where: { projectId, id: { in: ids }, status: { in: ['PENDING', 'RUNNING'] } },
       data: { status: 'RUNNING', startedAt: new Date(), updatedAt: new Date() },
     });
-    return started ?? null;
+    const byId = new Map(started.map((event) => [event.id, event]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async finish(
@@ -54,6 +61,30 @@ export class EventsRepository {
         results = coalesce(${results}::jsonb, results), metadata = coalesce(${metadata}::jsonb, metadata),
         completed_at = now(), updated_at = now(), latency = EXTRACT(EPOCH FROM now() - created_at) * 1000
       WHERE project_id = ${projectId}::uuid AND id = ${id}::uuid AND status IN ('PENDING', 'RUNNING')`;
+  }
+
+  /**
+   * Open events recorded SUCCEEDED with their results (and metadata, when given), in one statement; one
+   * already finished stays as it ended.
+   */
+  async succeedAll(
+    projectId: string,
+    events: { id: string; results: unknown; metadata?: unknown }[],
+    db: Prisma.TransactionClient | PrismaService = this.prisma,
+  ): Promise<void> {
+    if (events.length === 0) {
+      return;
+    }
+    const completedAt = new Date().toISOString();
+    await db.$executeRaw`
+      UPDATE events SET status = 'SUCCEEDED', results = e.results::jsonb, error = NULL,
+        metadata = coalesce(e.metadata::jsonb, events.metadata),
+        completed_at = ${completedAt}::timestamptz, updated_at = ${completedAt}::timestamptz,
+        latency = extract(epoch FROM ${completedAt}::timestamptz - events.created_at) * 1000
+      FROM unnest(${events.map((event) => event.id)}::uuid[], ${events.map((event) => JSON.stringify(event.results))}::text[],
+        ${events.map((event) => (event.metadata ? JSON.stringify(event.metadata) : null))}::text[])
+        AS e(id, results, metadata)
+      WHERE events.project_id = ${projectId}::uuid AND events.id = e.id AND events.status IN ('PENDING', 'RUNNING')`;
   }
 
   /**

@@ -12,10 +12,11 @@ import { EventsRepository } from '../events/events.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
 import { MemoryInsertsRepository } from './memory-inserts.repository';
 import { NewMemory } from '../memory/memory-rows';
-import { FinishedEvent, scopedHashKey, VerbatimAddsRepository } from './verbatim-adds.repository';
+import { AddGroupsRepository, FinishedEvent, scopedHashKey } from './add-groups.repository';
 import { resultItem, toNewMemory } from './add-rows';
 import { CategorizationService } from './categorization.service';
 import { ProfilesService } from '../profiles/profiles.service';
+import { Coalescer } from '../memory/coalescer';
 
 /** Messages of a verbatim add written at a time (other requests are served between its batches). */
 const VERBATIM_BATCH = 50;
@@ -33,25 +34,27 @@ interface Pending {
   event: Omit<FinishedEvent, 'results'> | null;
   /** What the add's earlier batches stored (its event's results list them too). */
   before: Memory[];
-  resolve: (rows: Memory[]) => void;
-  reject: (error: unknown) => void;
 }
 
 /**
  * infer=false: each distinct non-system message stored as is, synchronously, a batch at a time. The
  * batches waiting for a project are written together, in one transaction under their scopes' locks
  * (duplicate check, inserts, the adds' events), so concurrent adds share round trips; a group that fails
- * is retried one batch at a time, so that each add gets its own outcome.
+ * is retried one batch at a time.
  */
 @Injectable()
 export class VerbatimAddsService {
-  private readonly waiting = new Map<string, Pending[]>();
+  private readonly pending = new Coalescer<Pending, Memory[]>(
+    (projectId, group) => this.commit(projectId, group),
+    GROUP_ITEMS,
+    (batch) => batch.messages.length,
+  );
 
   constructor(
     private readonly events: EventsRepository,
     private readonly memories: MemoriesRepository,
     private readonly inserts: MemoryInsertsRepository,
-    private readonly verbatim: VerbatimAddsRepository,
+    private readonly groups: AddGroupsRepository,
     private readonly queue: QueueService,
     private readonly projects: ProjectsService,
     private readonly profiles: ProfilesService,
@@ -84,7 +87,14 @@ export class VerbatimAddsService {
       const event = last ? { id: eventId, createdAt, payload: running ? undefined : request } : null;
       const offset = index * VERBATIM_BATCH;
       rows.push(
-        ...(await this.write(projectId, { eventId, request, messages: batch, offset, event, before: [...rows] })),
+        ...(await this.pending.submit(projectId, {
+          eventId,
+          request,
+          messages: batch,
+          offset,
+          event,
+          before: [...rows],
+        })),
       );
     }
     if (rows.length > 0 && !this.categorization.inline(request.pipeline)) {
@@ -104,7 +114,7 @@ export class VerbatimAddsService {
     const texts = group.map(({ request, messages }) =>
       messages.map((message) => ({ message, scope: request.scope, hash: memoryHash(message.content) })),
     );
-    const known = await this.verbatim.stored(projectId, texts.flat());
+    const known = await this.groups.stored(projectId, texts.flat());
     const fresh = texts.map((batch) =>
       batch.flatMap((text, index) => (known.has(scopedHashKey(text)) ? [] : [{ ...text, index }])),
     );
@@ -143,52 +153,15 @@ export class VerbatimAddsService {
     return rows;
   }
 
-  private write(projectId: string, batch: Omit<Pending, 'resolve' | 'reject'>): Promise<Memory[]> {
-    return new Promise((resolve, reject) => {
-      const queued = this.waiting.get(projectId);
-      queued?.push({ ...batch, resolve, reject });
-      if (!queued) {
-        this.waiting.set(projectId, [{ ...batch, resolve, reject }]);
-        void this.drain(projectId);
-      }
-    });
-  }
-
-  /** Writes the project's waiting batches, a group per transaction, until none is left. */
-  private async drain(projectId: string): Promise<void> {
-    const queued = this.waiting.get(projectId)!;
-    while (queued.length > 0) {
-      let size = 0;
-      const count = queued.findIndex((batch) => (size += batch.messages.length) > GROUP_ITEMS);
-      const group = queued.splice(0, Math.max(1, count < 0 ? queued.length : count));
-      try {
-        const rows = await this.commit(projectId, group);
-        group.forEach((batch, index) => batch.resolve(rows[index]));
-      } catch (error) {
-        for (const batch of group) {
-          await (group.length > 1 ? this.commit(projectId, [batch]) : Promise.reject(error)).then(
-            ([rows]) => batch.resolve(rows),
-            batch.reject,
-          );
-        }
-      }
-    }
-    this.waiting.delete(projectId);
-  }
-
   /**
    * One transaction for the group: its scopes locked, texts already stored (or earlier in the group) skipped.
    * Memories categorised in it are where a categorisation job would have checked profiles: so is the group.
    */
   private async commit(projectId: string, group: Pending[]): Promise<Memory[][]> {
     const items = (await this.prepare(projectId, group)).flat();
-    const stored = await this.memories.transaction(async (tx) => {
-      await this.verbatim.lockScopes(
-        tx,
-        projectId,
-        items.map((item) => item.scope),
-      );
-      const seen = await this.verbatim.stored(projectId, items, tx);
+    const scopes = items.map((item) => item.scope);
+    const stored = await this.memories.inScopes(projectId, scopes, async (tx) => {
+      const seen = await this.groups.stored(projectId, items, tx);
       const kept = items.filter((item) => !seen.has(scopedHashKey(item)) && seen.add(scopedHashKey(item)));
       const inserted = await this.inserts.insertIn(tx, projectId, kept, { embedder: this.embedder.id, input: null });
       const rows = group.map((batch) => inserted.filter((row) => row.sourceEventId === batch.eventId));
@@ -197,7 +170,7 @@ export class VerbatimAddsService {
           ? [{ ...batch.event, results: [...batch.before, ...rows[index]].map((row) => resultItem(row, 'ADD')) }]
           : [],
       );
-      await this.verbatim.finish(tx, projectId, events);
+      await this.groups.finish(tx, projectId, events);
       return rows;
     });
     const categorised = stored.flatMap((rows, index) =>

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Embedder, EMBEDDER, LifecycleDecision, LLM_PROVIDER, LlmProvider, TokenUsage, UpdateDecision } from '@app/ai';
 import { Prisma } from '@app/core';
+import { Coalescer } from './coalescer';
 import { deterministicUuid } from './ids';
 import { AddResultItem, Scope } from './memory.types';
 import { LifecycleRepository, Retirement } from './lifecycle.repository';
@@ -34,6 +35,19 @@ export interface Judgement<T extends JudgedFact> {
 @Injectable()
 export class LifecycleService {
   private readonly logger = new Logger(LifecycleService.name);
+  /** Concurrent adds of a project look up their facts' neighbours in one statement. */
+  private readonly nearest = new Coalescer<JudgedFact[], SimilarRow[][]>(async (projectId, adds) => {
+    const found = await this.memories.similarByFact(
+      projectId,
+      this.embedder.id,
+      adds.flat(),
+      CANDIDATES,
+      undefined,
+      true,
+    );
+    let next = 0;
+    return adds.map((facts) => found.slice(next, (next += facts.length)));
+  });
 
   constructor(
     private readonly memories: MemoriesRepository,
@@ -146,6 +160,6 @@ export class LifecycleService {
 
   /** Each fact's nearest active memories of its scope. */
   private neighbours(projectId: string, facts: JudgedFact[]): Promise<SimilarRow[][]> {
-    return this.memories.similarByFact(projectId, this.embedder.id, facts, CANDIDATES, undefined, true);
+    return this.nearest.submit(projectId, facts);
   }
 }

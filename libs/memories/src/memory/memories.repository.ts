@@ -3,7 +3,6 @@ import { Memory, MemoryHistory, Prisma, PrismaService } from '@app/core';
 import { DeleteSelector, Scope } from './memory.types';
 import {
   categorizePayload,
-  groupByScope,
   historyRow,
   json,
   outboxRow,
@@ -40,7 +39,12 @@ export class MemoriesRepository {
 
   /** Memories an add event created, in creation order. */
   bySourceEvent(projectId: string, eventId: string, db: Db = this.prisma): Promise<Memory[]> {
-    return db.memory.findMany({ where: { projectId, sourceEventId: eventId }, orderBy: { id: 'asc' } });
+    return this.bySourceEvents(projectId, [eventId], db);
+  }
+
+  /** Memories these add events created. */
+  bySourceEvents(projectId: string, eventIds: string[], db: Db = this.prisma): Promise<Memory[]> {
+    return db.memory.findMany({ where: { projectId, sourceEventId: { in: eventIds } }, orderBy: { id: 'asc' } });
   }
 
   /** Hashes already stored in exactly this scope (same entity ids), for exact-duplicate skipping. */
@@ -67,8 +71,9 @@ export class MemoriesRepository {
   }
 
   /**
-   * Each fact's memories of exactly its scope most similar to it, best first (exact scan: scopes are small),
-   * one statement per scope. `active`: only extracted memories nothing replaced.
+   * Each fact's memories of exactly its scope most similar to it, best first (exact scan: scopes are small).
+   * One statement for all the scopes that name the same kinds of entity. `active`: only extracted memories
+   * nothing replaced.
    */
   async similarByFact(
     projectId: string,
@@ -79,51 +84,85 @@ export class MemoriesRepository {
     active = false,
   ): Promise<SimilarRow[][]> {
     const found = facts.map((): SimilarRow[] => []);
-    for (const group of groupByScope(facts)) {
-      const vectors = group.map((index) => facts[index].vector);
-      const similar = await this.similarInScope(projectId, facts[group[0]].scope, embedder, vectors, limit, db, active);
+    const byShape = new Map<string, number[]>();
+    for (const [index, fact] of facts.entries()) {
+      const shape = SCOPE_COLUMNS.map(([key]) => (scopeColumns(fact.scope)[key] === null ? '-' : '+')).join('');
+      byShape.set(shape, [...(byShape.get(shape) ?? []), index]);
+    }
+    for (const group of byShape.values()) {
+      const similar = await this.similarInShape(
+        projectId,
+        group.map((index) => facts[index]),
+        embedder,
+        limit,
+        db,
+        active,
+      );
       group.forEach((index, position) => (found[index] = similar[position]));
     }
     return found;
   }
 
-  private async similarInScope(
+  /** Facts whose scopes leave the same entity columns empty: each compared with exactly its own scope. */
+  private async similarInShape(
     projectId: string,
-    scope: Scope,
+    facts: { scope: Scope; vector: number[] }[],
     embedder: string,
-    vectors: number[][],
     limit: number,
     db: Db,
     active: boolean,
   ): Promise<SimilarRow[][]> {
+    const scopes = facts.map((fact) => scopeColumns(fact.scope));
+    const sameScope = Prisma.join(
+      SCOPE_COLUMNS.map(([key, column]) =>
+        Prisma.raw(scopes[0][key] === null ? `m.${column} IS NULL` : `m.${column} = q.${column}`),
+      ),
+      ' AND ',
+    );
     const rows = await db.$queryRaw<(SimilarRow & { ord: number })[]>`
       SELECT q.ord::int AS ord, s.id, s.memory, s.similarity
-      FROM unnest(${vectors.map(vectorLiteral)}::text[]::vector[]) WITH ORDINALITY AS q(vector, ord)
+      FROM unnest(${facts.map((fact) => vectorLiteral(fact.vector))}::text[]::vector[],
+        ${scopes.map((scope) => scope.userId)}::text[], ${scopes.map((scope) => scope.agentId)}::text[],
+        ${scopes.map((scope) => scope.appId)}::text[], ${scopes.map((scope) => scope.runId)}::text[])
+        WITH ORDINALITY AS q(vector, user_id, agent_id, app_id, run_id, ord)
       CROSS JOIN LATERAL (
         SELECT m.id, m.memory, 1 - (m.embedding <=> q.vector) AS similarity
         FROM memories m
-        WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${exactScopeSql(scope)}
+        WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${sameScope}
           ${active ? Prisma.sql`AND m.lifecycle_state = 'active' AND NOT m.synthesized` : Prisma.empty}
         ORDER BY m.embedding <=> q.vector
         LIMIT ${limit}
       ) s
       ORDER BY q.ord, s.similarity DESC`;
-    const byVector = vectors.map((): SimilarRow[] => []);
+    const byFact = facts.map((): SimilarRow[] => []);
     for (const { ord, ...row } of rows) {
-      byVector[ord - 1].push(row);
+      byFact[ord - 1].push(row);
     }
-    return byVector;
+    return byFact;
   }
 
-  /** Recent inputs of a scope (oldest first), the context for reference resolution. */
-  async recentInputs(projectId: string, scope: Scope, limit: number): Promise<unknown[]> {
-    const rows = await this.prisma.memoryHistory.findMany({
-      where: { projectId, event: 'ADD', userId: scope.userId ?? undefined, runId: scope.runId ?? undefined },
-      orderBy: { createdAt: 'desc' },
-      select: { input: true },
-      take: limit,
-    });
-    return rows.map((row) => row.input).reverse();
+  /**
+   * Each scope's recent add inputs (oldest first), the context for reference resolution: the ADD history
+   * entries of its user and run (each when set), one statement for all the scopes.
+   */
+  async recentInputs(projectId: string, scopes: Scope[], limit: number): Promise<unknown[][]> {
+    const rows = await this.prisma.$queryRaw<{ ord: number; input: unknown }[]>`
+      SELECT k.ord::int AS ord, h.input
+      FROM unnest(${scopes.map((scope) => scope.userId ?? null)}::text[], ${scopes.map((scope) => scope.runId ?? null)}::text[])
+        WITH ORDINALITY AS k(user_id, run_id, ord)
+      CROSS JOIN LATERAL (
+        SELECT h.input, h.created_at FROM memory_history h
+        WHERE h.project_id = ${projectId}::uuid AND h.event = 'ADD'
+          AND (k.user_id IS NULL OR h.user_id = k.user_id) AND (k.run_id IS NULL OR h.run_id = k.run_id)
+        ORDER BY h.created_at DESC
+        LIMIT ${limit}
+      ) h
+      ORDER BY k.ord, h.created_at`;
+    const byScope = scopes.map((): unknown[] => []);
+    for (const { ord, input } of rows) {
+      byScope[ord - 1].push(input);
+    }
+    return byScope;
   }
 
   /** Applies a change with its UPDATE history entry and `memory_update` webhook; null when gone. */
@@ -270,13 +309,14 @@ export class MemoriesRepository {
    * duplicates and insert one after another. Locks are taken in id order (no deadlock between two writers of
    * the same scopes) and go with the commit.
    */
+  /** A transaction holding the scopes' advisory locks, taken in one statement in a fixed order (no deadlock). */
   inScopes<T>(projectId: string, scopes: Scope[], fn: (tx: Tx) => Promise<T>): Promise<T> {
-    const ids = [...new Set(scopes.map((scope) => scopeLockId(projectId, scope)))].sort((a, b) =>
-      a < b ? -1 : a > b ? 1 : 0,
-    );
+    const ids = [...new Set(scopes.map((scope) => scopeLockId(projectId, scope)))]
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(String);
     return this.transaction(async (tx) => {
-      for (const id of ids) {
-        await tx.$executeRaw`SELECT pg_advisory_xact_lock(${id.toString()}::bigint)`;
+      if (ids.length > 0) {
+        await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(id)) FROM unnest(${ids}::bigint[]) AS id`;
       }
       return fn(tx);
     });
@@ -304,19 +344,10 @@ export class MemoriesRepository {
   }
 }
 
-function exactScopeSql(scope: Scope): Prisma.Sql {
-  const columns = scopeColumns(scope);
-  const clause = (column: string, value: string | null) =>
-    value === null
-      ? Prisma.sql`${Prisma.raw(`m.${column}`)} IS NULL`
-      : Prisma.sql`${Prisma.raw(`m.${column}`)} = ${value}`;
-  return Prisma.join(
-    [
-      clause('user_id', columns.userId),
-      clause('agent_id', columns.agentId),
-      clause('app_id', columns.appId),
-      clause('run_id', columns.runId),
-    ],
-    ' AND ',
-  );
-}
+/** The entity columns, in the order the similarity statement sends them. */
+const SCOPE_COLUMNS = [
+  ['userId', 'user_id'],
+  ['agentId', 'agent_id'],
+  ['appId', 'app_id'],
+  ['runId', 'run_id'],
+] as const;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/core';
 import { Scope } from '../memory/memory.types';
-import { scopeColumns, scopeLockId } from '../memory/memory-rows';
+import { scopeColumns } from '../memory/memory-rows';
+import { EventsRepository } from '../events/events.repository';
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,21 +26,13 @@ export const scopedHashKey = ({ scope, hash }: ScopedHash) => {
   return JSON.stringify([columns.userId, columns.agentId, columns.appId, columns.runId, hash]);
 };
 
-/** The statements verbatim adds share when several are written in one transaction. */
+/** The statements adds share when several are written in one transaction. */
 @Injectable()
-export class VerbatimAddsRepository {
-  constructor(private readonly prisma: PrismaService) {}
-
-  /** Takes the scopes' advisory locks in one statement, in a fixed order (so that two groups cannot deadlock). */
-  async lockScopes(tx: Tx, projectId: string, scopes: Scope[]): Promise<void> {
-    if (scopes.length === 0) {
-      return;
-    }
-    const ids = [...new Set(scopes.map((scope) => scopeLockId(projectId, scope)))]
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(String);
-    await tx.$queryRaw`SELECT count(pg_advisory_xact_lock(id)) FROM unnest(${ids}::bigint[]) AS id`;
-  }
+export class AddGroupsRepository {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly events: EventsRepository,
+  ) {}
 
   /** Which of these texts their scope (exactly these entity ids) already holds, as scopedHashKey keys. */
   async stored(projectId: string, items: ScopedHash[], db: Tx | PrismaService = this.prisma): Promise<Set<string>> {
@@ -74,14 +67,6 @@ export class VerbatimAddsRepository {
           ${fresh.map((event) => JSON.stringify(event.results))}::text[],
           ${fresh.map((event) => event.createdAt.toISOString())}::timestamptz[]) AS e(id, payload, results, created_at)`;
     }
-    if (running.length > 0) {
-      await tx.$executeRaw`
-        UPDATE events SET status = 'SUCCEEDED', results = e.results::jsonb, error = NULL,
-          completed_at = ${completedAt}::timestamptz, updated_at = ${completedAt}::timestamptz,
-          latency = extract(epoch FROM ${completedAt}::timestamptz - events.created_at) * 1000
-        FROM unnest(${running.map((event) => event.id)}::uuid[], ${running.map((event) => JSON.stringify(event.results))}::text[])
-          AS e(id, results)
-        WHERE events.project_id = ${projectId}::uuid AND events.id = e.id AND events.status IN ('PENDING', 'RUNNING')`;
-    }
+    await this.events.succeedAll(projectId, running, tx);
   }
 }
