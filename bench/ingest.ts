@@ -15,6 +15,7 @@ import { Pool } from 'pg';
 import { bullPrefix, QueueName } from '../libs/queue/src/queue.constants';
 import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
 import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
+import { cpuSampler } from './retrieval/cpu';
 
 const ADDS = numberOption('adds', 2000);
 const CONCURRENCY = numberOption('concurrency', 16);
@@ -115,9 +116,13 @@ async function main(): Promise<void> {
     DATABASE_POOL_SIZE: '20',
   });
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
+  const [apiPid, workerPid] = server.pids;
+  const cpu = cpuSampler(new URL(databaseUrl).pathname.slice(1), { api: apiPid, worker: workerPid });
   const { postLatencies, rejected } = await submit(server.baseUrl);
   await waitForPipeline(pool, ADDS - rejected);
   const drained = await waitForQueues(redisPrefix);
+  const share = cpu.stop();
+  const cpuPerAdd = (role: string) => Number(((share.seconds_by_role[role] * 1000) / ADDS).toFixed(2));
   const { rows } = await pool.query<{ ms: number; status: string; created: Date; completed: Date }>(
     `SELECT status, created_at AS created, completed_at AS completed,
             EXTRACT(EPOCH FROM completed_at - created_at) * 1000 AS ms
@@ -148,6 +153,8 @@ async function main(): Promise<void> {
     add_to_succeeded_ms: latency,
     post_ms: post,
     rss_mib: { api: apiRss, worker: workerRss },
+    cpu_ms_per_add: { api: cpuPerAdd('api'), worker: cpuPerAdd('worker'), postgres: cpuPerAdd('postgres') },
+    cpu: share,
   };
   console.table([
     {
@@ -160,6 +167,7 @@ async function main(): Promise<void> {
       'p99 ms': latency.p99,
       'POST p95 ms': post.p95,
       failed: failed + rejected,
+      'CPU ms/add api, worker, pg': Object.values(result.cpu_ms_per_add).join(' / '),
       'api RSS MiB': apiRss,
       'worker RSS MiB': workerRss,
     },

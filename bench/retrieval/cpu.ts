@@ -42,12 +42,16 @@ export interface CpuShare {
   other_cores: number;
   cores: number;
   load_average_1m: number;
+  /** CPU seconds of each named process, and of the database's backends (`postgres`), over the window. */
+  seconds_by_role: Record<string, number>;
 }
 
-export function cpuSampler(database: string) {
+/** `roles` names processes of the bench (e.g. the API and the worker) whose own CPU is reported apart. */
+export function cpuSampler(database: string, roles: Record<string, number> = {}) {
   const first = new Map<number, number>();
   const last = new Map<number, number>();
   let initial: Set<number> | null = null;
+  const backends = new Set<number>();
   const start = machineTicks();
   const started = Date.now();
   const tick = () => {
@@ -66,7 +70,7 @@ export function cpuSampler(database: string) {
         const parallelOf = /parallel worker for PID (\d+)/.exec(stat.cmdline);
         if (
           mine.has(stat.ppid) ||
-          (stat.cmdline.startsWith('postgres:') && stat.cmdline.includes(` ${database} `)) ||
+          (stat.cmdline.startsWith('postgres:') && stat.cmdline.includes(` ${database} `) && backends.add(pid)) ||
           (parallelOf && mine.has(Number(parallelOf[1])))
         ) {
           mine.add(pid);
@@ -92,9 +96,14 @@ export function cpuSampler(database: string) {
       const seconds = (Date.now() - started) / 1000;
       // A process first seen after the start was born during the window: it counts from 0.
       let benchTicks = 0;
-      for (const [pid, ticks] of last) {
-        benchTicks += ticks - (initial?.has(pid) ? (first.get(pid) ?? 0) : 0);
+      const used = (pid: number) => (last.get(pid) ?? 0) - (initial?.has(pid) ? (first.get(pid) ?? 0) : 0);
+      for (const pid of last.keys()) {
+        benchTicks += used(pid);
       }
+      const seconds_by_role = Object.fromEntries(
+        Object.entries(roles).map(([role, pid]) => [role, used(pid) / TICKS_PER_SECOND]),
+      );
+      seconds_by_role.postgres = [...backends].reduce((sum, pid) => sum + used(pid), 0) / TICKS_PER_SECOND;
       const busyTicks = end.busy - start.busy;
       const cores = cpus().length;
       const round = (value: number) => Number(value.toFixed(2));
@@ -103,6 +112,7 @@ export function cpuSampler(database: string) {
         other_cores: round(Math.max(0, busyTicks - benchTicks) / TICKS_PER_SECOND / seconds),
         cores,
         load_average_1m: round(loadavg()[0]),
+        seconds_by_role,
       };
     },
   };

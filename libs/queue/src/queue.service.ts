@@ -9,8 +9,10 @@ import {
   currentTraceCarrier,
   DependencyUnavailableError,
   inSpan,
+  inSpans,
   isRedisUnavailable,
   TRACE_CARRIER,
+  TraceCarrier,
   whenReady,
 } from '@app/core';
 import { JOB_BACKOFF } from './job-backoff';
@@ -76,6 +78,35 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
       const data = carrier ? { ...item.data, [TRACE_CARRIER]: carrier } : item.data;
       await this.redis(() => this.queues[queue].add(item.name, data, { ...this.defaults, ...options }));
     });
+  }
+
+  /**
+   * Enqueues jobs in one round trip per queue, each published in a span of the trace it was accepted in
+   * (`carrier`: the caller's `currentTraceCarrier()` then); `jobId` as in `add`.
+   */
+  async addAll(jobs: { item: JobItem; jobId: string; carrier?: TraceCarrier }[]): Promise<void> {
+    const byQueue = new Map<QueueName, typeof jobs>();
+    for (const job of jobs) {
+      const queue = JOB_QUEUE[job.item.name];
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), job]);
+    }
+    for (const [queue, list] of byQueue) {
+      const parents = list.map((job) => job.carrier);
+      await inSpans(`publish ${queue}`, { kind: SpanKind.PRODUCER }, parents, (carriers) =>
+        this.redis(() =>
+          this.queues[queue].addBulk(
+            list.map(({ item, jobId }, index) => {
+              const carrier = carriers[index];
+              return {
+                name: item.name,
+                data: carrier ? { ...item.data, [TRACE_CARRIER]: carrier } : item.data,
+                opts: { ...this.defaults, jobId },
+              };
+            }),
+          ),
+        ),
+      );
+    }
   }
 
   /** Runs the job every `everyMs` from now on (the first one at once); upserting the same scheduler id again replaces it. */

@@ -36,6 +36,38 @@ export function inSpan<T>(
   });
 }
 
+/**
+ * Runs one `run` inside a span per traced caller, each under the trace its carrier came from (work done
+ * once for several requests, like a batched publish); `run` gets each span's own carrier to hand on.
+ */
+export async function inSpans<T>(
+  name: string,
+  options: SpanOptions,
+  parents: (TraceCarrier | undefined)[],
+  run: (carriers: (TraceCarrier | undefined)[]) => Promise<T>,
+): Promise<T> {
+  const spans = parents.map((parent) =>
+    parent ? tracer().startSpan(name, options, contextFromCarrier(parent)) : null,
+  );
+  const carriers = spans.map((span) => {
+    if (!span) return undefined;
+    const carrier: TraceCarrier = {};
+    propagation.inject(trace.setSpan(ROOT_CONTEXT, span), carrier);
+    return carrier;
+  });
+  try {
+    return await run(carriers);
+  } catch (error) {
+    for (const span of spans) {
+      span?.recordException(error instanceof Error ? error : String(error));
+      span?.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    throw error;
+  } finally {
+    spans.forEach((span) => span?.end());
+  }
+}
+
 /** The active trace context as a carrier, or undefined when nothing is traced. */
 export function currentTraceCarrier(): TraceCarrier | undefined {
   const carrier: TraceCarrier = {};

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Event, Prisma, PrismaService } from '@app/core';
 import { EventStatus, EventType } from '../memory/memory.types';
@@ -25,6 +26,17 @@ export class EventsRepository {
     return this.prisma.event.create({
       data: { projectId, eventType, status, payload: payload as Prisma.InputJsonValue },
     });
+  }
+
+  /** Several PENDING events of one type in one statement, answering their ids in order. */
+  async createAll(projectId: string, eventType: EventType, payloads: unknown[]): Promise<string[]> {
+    const ids = payloads.map(() => randomUUID());
+    // Raw: Prisma plans a createMany anew for each number of rows.
+    await this.prisma.$executeRaw`
+      INSERT INTO events (id, project_id, event_type, status, payload, created_at, updated_at)
+      SELECT e.id, ${projectId}::uuid, ${eventType}, 'PENDING', e.payload::jsonb, now(), now()
+      FROM unnest(${ids}::uuid[], ${payloads.map((payload) => JSON.stringify(payload))}::text[]) AS e(id, payload)`;
+    return ids;
   }
 
   find(projectId: string, id: string): Promise<Event | null> {

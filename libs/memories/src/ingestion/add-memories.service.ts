@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { emptyUsage, TokenUsage } from '@app/ai';
-import { AppError, ErrorCode } from '@app/core';
+import { AppError, currentTraceCarrier, ErrorCode, TraceCarrier } from '@app/core';
 import { ENTITY_FIELDS, EntityField } from '@app/filters';
 import { JobName, QueueService } from '@app/queue';
 import { AddMemoriesDto } from './add-memories.dto';
@@ -13,11 +13,18 @@ import { EventsRepository } from '../events/events.repository';
 import { failUnqueued } from '../events/events.service';
 import { IngestionService } from './ingestion.service';
 import { VerbatimAddsService } from './verbatim-adds.service';
+import { Coalescer } from '../memory/coalescer';
 
 const INLINE_TIMEOUT_MS = 60_000;
 
 export type AddOutcome =
   { kind: 'queued'; eventId: string } | { kind: 'done'; eventId: string; results: AddResultItem[]; usage: TokenUsage };
+
+/** An add to queue, with the trace of the request that sent it. */
+interface Accepted {
+  request: AddRequest;
+  carrier: TraceCarrier | undefined;
+}
 
 /** What a self-hosted surface adds to a platform add request. */
 export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>>;
@@ -25,6 +32,11 @@ export type AddOptions = Partial<Pick<AddRequest, 'customPrompt' | 'wholeScope'>
 /** The HTTP side of adding memories: validate, record the event, then queue it, run it inline, or store verbatim. */
 @Injectable()
 export class AddMemoriesService {
+  /** Concurrent adds of a project are recorded and queued together. */
+  private readonly accepted = new Coalescer<Accepted, { eventId: string } | { error: unknown }>((projectId, adds) =>
+    this.accept(projectId, adds),
+  );
+
   constructor(
     private readonly events: EventsRepository,
     private readonly ingestion: IngestionService,
@@ -44,13 +56,14 @@ export class AddMemoriesService {
     if (!request.infer) {
       return this.storeVerbatim(projectId, request);
     }
-    const event = await this.events.create(projectId, 'ADD', request);
     if (!inline) {
-      await this.queue
-        .add({ name: JobName.AddMemories, data: { projectId, eventId: event.id } }, { jobId: event.id })
-        .catch(failUnqueued((error) => this.events.finish(projectId, event.id, { status: 'FAILED', error })));
-      return { kind: 'queued', eventId: event.id };
+      const accepted = await this.accepted.submit(projectId, { request, carrier: currentTraceCarrier() });
+      if ('error' in accepted) {
+        throw accepted.error;
+      }
+      return { kind: 'queued', eventId: accepted.eventId };
     }
+    const event = await this.events.create(projectId, 'ADD', request);
     const run = this.ingestion.handleAdd({ projectId, eventId: event.id });
     const finished = await Promise.race([run.then(() => true), delay(INLINE_TIMEOUT_MS).then(() => false)]).catch(
       async (error: unknown) => {
@@ -69,6 +82,37 @@ export class AddMemoriesService {
     }
     const usage = (done?.metadata as { token_usage?: TokenUsage } | null)?.token_usage ?? emptyUsage();
     return { kind: 'done', eventId: event.id, results: (done?.results as unknown as AddResultItem[]) ?? [], usage };
+  }
+
+  /**
+   * Records the adds' events in one statement and queues their jobs in one round trip. When the queue
+   * refuses them, each event ends FAILED saying so and each caller gets the error (the group is not retried
+   * item by item: that would record the adds twice).
+   */
+  private async accept(projectId: string, adds: Accepted[]): Promise<({ eventId: string } | { error: unknown })[]> {
+    const ids = await this.events.createAll(
+      projectId,
+      'ADD',
+      adds.map((add) => add.request),
+    );
+    const jobs = ids.map((eventId, index) => ({
+      item: { name: JobName.AddMemories, data: { projectId, eventId } } as const,
+      jobId: eventId,
+      carrier: adds[index].carrier,
+    }));
+    try {
+      await this.queue.addAll(jobs);
+      return ids.map((eventId) => ({ eventId }));
+    } catch (error) {
+      await Promise.all(
+        ids.map((id) =>
+          failUnqueued((reason) => this.events.finish(projectId, id, { status: 'FAILED', error: reason }))(error).catch(
+            () => undefined,
+          ),
+        ),
+      );
+      return ids.map(() => ({ error }));
+    }
   }
 
   private async storeVerbatim(projectId: string, request: AddRequest): Promise<AddOutcome> {
