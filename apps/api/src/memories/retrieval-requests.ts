@@ -54,9 +54,10 @@ function visibility(dto: RetrievalOptionsDto): Omit<RetrievalScope, 'filter'> {
   return { showExpired: dto.show_expired, latestOnly: dto.latest_only, includeMerged: dto.include_merged };
 }
 
-function scoped(filter: FilterNode | null, error: AppError): FilterNode {
+/** The error is built only when thrown: building one captures a stack trace, on every search otherwise. */
+function scoped(filter: FilterNode | null, error: () => AppError): FilterNode {
   if (!filter || !isEntityScoped(filter)) {
-    throw error;
+    throw error();
   }
   return filter;
 }
@@ -70,12 +71,11 @@ export function v3Scope(dto: ListMemoriesDto | RetrievalOptionsDto): RetrievalSc
     throw bad('filters is required and must be an object.');
   }
   const filter = allOf([parseFilter(dto.filters), extras(dto)]);
-  return { filter: scoped(filter, bad(V3_SCOPE_REQUIRED)), ...visibility(dto) };
+  return { filter: scoped(filter, () => bad(V3_SCOPE_REQUIRED)), ...visibility(dto) };
 }
 
 /** v2 list and search: `filters` required; legacy top-level entity ids are ANDed into it. */
 export function v2Scope(dto: ListMemoriesDto | RetrievalOptionsDto): RetrievalScope {
-  const required = AppError.message(ErrorCode.BadRequest, V2_SCOPE_REQUIRED);
   if (dto.filters !== undefined && dto.filters !== null && !isObject(dto.filters)) {
     throw AppError.message(ErrorCode.BadRequest, 'filters must be an object.');
   }
@@ -84,7 +84,10 @@ export function v2Scope(dto: ListMemoriesDto | RetrievalOptionsDto): RetrievalSc
     legacyFilter(entityParams(dto as unknown as Record<string, unknown>)),
     extras(dto),
   ]);
-  return { filter: scoped(filter, required), ...visibility(dto) };
+  return {
+    filter: scoped(filter, () => AppError.message(ErrorCode.BadRequest, V2_SCOPE_REQUIRED)),
+    ...visibility(dto),
+  };
 }
 
 /** v1 search: flat entity ids (at least one), metadata and categories; `filters` ANDed if present. */
@@ -95,7 +98,7 @@ export function v1SearchScope(dto: RetrievalOptionsDto): RetrievalScope {
   }
   const filter = allOf([isObject(dto.filters) ? parseFilter(dto.filters) : null, legacyFilter(ids), extras(dto)]);
   return {
-    filter: scoped(filter, AppError.message(ErrorCode.BadRequest, V1_SEARCH_SCOPE_REQUIRED)),
+    filter: scoped(filter, () => AppError.message(ErrorCode.BadRequest, V1_SEARCH_SCOPE_REQUIRED)),
     ...visibility(dto),
   };
 }
