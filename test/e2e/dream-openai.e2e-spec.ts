@@ -84,6 +84,30 @@ describe('supersede, merge and synthesis with an OpenAI-compatible model', () =>
     ]);
     const old = (await request(t.http).get(`/v1/memories/${lisbon.id}/`).set(as).expect(200)).body;
     expect(old).toMatchObject({ lifecycle_state: 'superseded', replaced_by: berlin.id });
+    // The retirement's history entry and webhook name the add that caused it.
+    const berlinRow = await t.prisma.memory.findUniqueOrThrow({ where: { id: berlin.id } });
+    const [retired] = await t.prisma.memoryHistory.findMany({ where: { memoryId: lisbon.id, event: 'UPDATE' } });
+    expect(retired).toMatchObject({
+      oldMemory: lisbon.memory,
+      newMemory: lisbon.memory,
+      userId: 'rui',
+      input: [{ role: 'user', content: 'I live in Berlin now, not in Lisbon.' }],
+      metadata: { lifecycle_state: 'superseded', replaced_by: berlin.id },
+    });
+    const updates = await t.prisma.webhookOutbox.findMany({
+      where: { projectId: a.projectId, eventType: 'memory_update' },
+    });
+    expect(updates.map((row) => row.payload)).toContainEqual({
+      event_details: expect.objectContaining({
+        id: lisbon.id,
+        event: 'UPDATE',
+        data: { memory: lisbon.memory },
+        user_id: 'rui',
+        agent_id: null,
+        event_id: berlinRow.sourceEventId,
+        timestamp: expect.any(String),
+      }),
+    });
 
     const [rich] = await add('rui', 'My dog Rex is a golden retriever named Rex.');
     const merged = (await request(t.http).get(`/v1/memories/${bare.id}/`).set(as).expect(200)).body;
