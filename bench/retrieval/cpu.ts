@@ -68,11 +68,9 @@ export function cpuSampler(database: string, roles: Record<string, number> = {})
       for (const [pid, stat] of procs) {
         if (mine.has(pid)) continue;
         const parallelOf = /parallel worker for PID (\d+)/.exec(stat.cmdline);
-        if (
-          mine.has(stat.ppid) ||
-          (stat.cmdline.startsWith('postgres:') && stat.cmdline.includes(` ${database} `) && backends.add(pid)) ||
-          (parallelOf && mine.has(Number(parallelOf[1])))
-        ) {
+        const backend = stat.cmdline.startsWith('postgres:') && stat.cmdline.includes(` ${database} `);
+        if (backend) backends.add(pid);
+        if (mine.has(stat.ppid) || backend || (parallelOf && mine.has(Number(parallelOf[1])))) {
           mine.add(pid);
           grew = true;
         }

@@ -120,7 +120,7 @@ export const AUXILIARY_START = new RegExp(
 export const SUBJECTLESS_FACT = new RegExp(
   "^(?:Name(?:'s| is)|Is|Was|Has|Had|Does|Did|Can|Cannot|Will|Would|Used to|(?!(?:" +
     words('Sounds Seems Looks Thanks Means Depends Happens Works_for_me Goes_without Makes_sense') +
-    ")\\b)[A-Z][a-z]+[^s\\W]s)\\s+(?!(?:are|were|have|do|did|will|can|is|was|has|of|and|or|I|we|you|he|she|it|they|anyone|anybody|someone|somebody|there|this|that)\\b)\\S",
+    ')\\b)[A-Z][a-z]+[^s\\W]s)\\s+(?!(?:are|were|have|do|did|will|can|is|was|has|of|and|or|I|we|you|he|she|it|they|anyone|anybody|someone|somebody|there|this|that)\\b)\\S',
 );
 /**
  * The user's possession or relation as subject, with its "my" already dropped ("Sister Emma lives in

@@ -1,4 +1,3 @@
-import { LRUCache } from 'lru-cache';
 import {
   CategorizeRequest,
   Category,
@@ -19,6 +18,7 @@ import {
   UpdateRequest,
 } from '../ai.types';
 import { extractFacts } from './fact-extractor';
+import { RecentVectors } from './recent-vectors';
 import { judgeOffline } from './lifecycle-rules';
 import { synthesizeOffline } from './offline-synthesis';
 import { conceptsOf, dot, stem, STOP_WORDS, tokenize } from './hash-embedder';
@@ -121,29 +121,10 @@ export class OfflineLlmProvider implements LlmProvider {
   readonly name = 'offline';
   readonly local = true;
   private readonly catalogCache = new Map<string, { profiles: Profile[]; vectors: number[][] }>();
-  /**
-   * The vectors of texts compared lately: a scope's memories are the candidates of each of its adds, and a
-   * fact is judged and then categorised. Embedding is deterministic, so a cached vector is the same vector.
-   */
-  private readonly recent = new LRUCache<string, number[]>({ max: 2048 });
+  private readonly embedder: Embedder;
 
-  constructor(private readonly embedder: Embedder) {}
-
-  private async embed(texts: string[]): Promise<number[][]> {
-    const found = new Map<string, number[]>();
-    for (const text of texts) {
-      const vector = this.recent.get(text);
-      if (vector) found.set(text, vector);
-    }
-    const missing = [...new Set(texts.filter((text) => !found.has(text)))];
-    if (missing.length > 0) {
-      const vectors = await this.embedder.embed(missing);
-      missing.forEach((text, index) => {
-        found.set(text, vectors[index]);
-        this.recent.set(text, vectors[index]);
-      });
-    }
-    return texts.map((text) => found.get(text)!);
+  constructor(embedder: Embedder) {
+    this.embedder = new RecentVectors(embedder);
   }
 
   /** Rule-based extraction; a custom extraction prompt needs a real LLM and is ignored here. */
@@ -155,7 +136,7 @@ export class OfflineLlmProvider implements LlmProvider {
   async decideUpdate(request: UpdateRequest): Promise<UpdateDecision> {
     const fact = request.fact.trim();
     if (request.similar.length === 0) return { event: 'ADD', text: fact };
-    const vectors = await this.embed([fact, ...request.similar.map((m) => m.text || ' ')]);
+    const vectors = await this.embedder.embed([fact, ...request.similar.map((m) => m.text || ' ')]);
     const candidates = request.similar
       .map((memory, i) => ({ memory, similarity: dot(vectors[0], vectors[i + 1]) }))
       .sort((a, b) => b.similarity - a.similarity);
@@ -171,7 +152,7 @@ export class OfflineLlmProvider implements LlmProvider {
     const categories = request.categories.filter((c) => c.name.trim());
     if (categories.length === 0) return [];
     const { profiles, vectors } = await this.catalog(categories);
-    const [vector] = await this.embed([request.text.trim() || ' ']);
+    const [vector] = await this.embedder.embed([request.text.trim() || ' ']);
     const words = [...new Set(contentWords(request.text.replace(LINK_WORDS, ' ')))];
     const scored = categories
       .map((category, i) => {
@@ -217,7 +198,7 @@ export class OfflineLlmProvider implements LlmProvider {
     const facts = await Promise.all(
       request.facts.map(async (fact) => {
         if (fact.candidates.length === 0) return fact;
-        const vectors = await this.embed([fact.text || ' ', ...fact.candidates.map((c) => c.text || ' ')]);
+        const vectors = await this.embedder.embed([fact.text || ' ', ...fact.candidates.map((c) => c.text || ' ')]);
         const candidates = fact.candidates.map((c, i) => ({ ...c, similarity: dot(vectors[0], vectors[i + 1]) }));
         return { ...fact, candidates };
       }),
@@ -239,7 +220,7 @@ export class OfflineLlmProvider implements LlmProvider {
     const topicCategories = defaultCategoriesOf(topicWords, true);
     const factCategories = defaultCategoriesOf([...factWords], false);
     if (topicCategories.some((c) => factCategories.includes(c))) return 1;
-    const [a, b] = await this.embed([fact, topic]);
+    const [a, b] = await this.embedder.embed([fact, topic]);
     return dot(a, b);
   }
 

@@ -47,15 +47,6 @@ export class MemoriesRepository {
     return db.memory.findMany({ where: { projectId, sourceEventId: { in: eventIds } }, orderBy: { id: 'asc' } });
   }
 
-  /** Hashes already stored in exactly this scope (same entity ids), for exact-duplicate skipping. */
-  async existingHashes(projectId: string, scope: Scope, hashes: string[], db: Db = this.prisma): Promise<Set<string>> {
-    const rows = await db.memory.findMany({
-      where: { projectId, hash: { in: hashes }, ...scopeColumns(scope) },
-      select: { hash: true },
-    });
-    return new Set(rows.map((row) => row.hash));
-  }
-
   /** The first memory of exactly this scope with each of these hashes. */
   async firstByHash(
     projectId: string,
