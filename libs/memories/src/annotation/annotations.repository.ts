@@ -12,6 +12,15 @@ export interface LinkRequest {
   entities: EntityMention[];
 }
 
+/** One memory's mention of an entity, with the scope the entity is stored in. */
+export type LinkRow = EntityMention & { memoryId: string; scopeKey: string };
+
+export function linkRows(memories: LinkRequest[]): LinkRow[] {
+  return memories.flatMap((memory) =>
+    memory.entities.map((entity) => ({ memoryId: memory.id, scopeKey: scopeKey(memory.scope), ...entity })),
+  );
+}
+
 /** How many memories of the scope each retrieval kept, at most (older touches fall off). */
 const MAX_TOUCHES = 20;
 
@@ -22,9 +31,7 @@ export class AnnotationsRepository {
 
   /** Upserts each memory's entities in its scope and links them, in two statements for the whole batch. */
   async link(tx: Tx, projectId: string, memories: LinkRequest[]): Promise<void> {
-    const rows = memories.flatMap((memory) =>
-      memory.entities.map((entity) => ({ memoryId: memory.id, scopeKey: scopeKey(memory.scope), ...entity })),
-    );
+    const rows = linkRows(memories);
     if (rows.length === 0) {
       return;
     }
@@ -36,6 +43,14 @@ export class AnnotationsRepository {
         ${entities.map((row) => row.name)}::text[], ${entities.map((row) => row.kind)}::text[])
         AS e(scope_key, key, name, kind)
       ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
+    await this.linkStored(tx, projectId, rows);
+  }
+
+  /** Links memories to their entities, which are stored already (a statement before this one upserted them). */
+  async linkStored(tx: Tx, projectId: string, rows: LinkRow[]): Promise<void> {
+    if (rows.length === 0) {
+      return;
+    }
     await tx.$executeRaw`
       INSERT INTO memory_entity_links (memory_id, entity_id, salience)
       SELECT l.memory_id, e.id, l.salience

@@ -22,6 +22,8 @@ import { Coalescer } from '../memory/coalescer';
 const VERBATIM_BATCH = 50;
 /** Memories one shared transaction writes at most. */
 const GROUP_ITEMS = 500;
+/** Groups of a project in flight at once: one is embedded and categorised while another is written. */
+const GROUP_LANES = 2;
 
 /** One batch of an add, waiting for its project's next transaction. */
 interface Pending {
@@ -40,7 +42,8 @@ interface Pending {
  * infer=false: each distinct non-system message stored as is, synchronously, a batch at a time. The
  * batches waiting for a project are written together, in one transaction under their scopes' locks
  * (duplicate check, inserts, the adds' events), so concurrent adds share round trips; a group that fails
- * is retried one batch at a time.
+ * is retried one batch at a time. Two groups may be in flight: their scopes' locks (taken in one order)
+ * and the duplicate check under them keep a text from being stored twice.
  */
 @Injectable()
 export class VerbatimAddsService {
@@ -48,6 +51,7 @@ export class VerbatimAddsService {
     (projectId, group) => this.commit(projectId, group),
     GROUP_ITEMS,
     (batch) => batch.messages.length,
+    GROUP_LANES,
   );
 
   constructor(

@@ -22,6 +22,31 @@ describe('Coalescer', () => {
     ]);
   });
 
+  it('runs up to its lanes of groups of one key at once, the calls waiting shared by the next free lane', async () => {
+    const runs: number[][] = [];
+    let running = 0;
+    let most = 0;
+    const coalescer = new Coalescer<number, number>(
+      async (_key, items) => {
+        runs.push(items);
+        most = Math.max(most, ++running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        return items.map((item) => -item);
+      },
+      500,
+      () => 1,
+      2,
+    );
+    const results = await Promise.all([1, 2, 3, 4, 5].map((item) => coalescer.submit('k', item)));
+    expect(results).toEqual([-1, -2, -3, -4, -5]);
+    expect(most).toBe(2);
+    expect(runs).toEqual([[1], [2], [3, 4, 5]]);
+    // Idle again: a new call goes at once, alone.
+    await expect(coalescer.submit('k', 6)).resolves.toBe(-6);
+    expect(runs.at(-1)).toEqual([6]);
+  });
+
   it('keeps a group within its capacity by weight, a heavier item going alone', async () => {
     const sizes: number[][] = [];
     const coalescer = new Coalescer<number, number>(

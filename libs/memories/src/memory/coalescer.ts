@@ -4,37 +4,50 @@ interface Waiting<I, O> {
   reject: (error: unknown) => void;
 }
 
+interface Queue<I, O> {
+  items: Waiting<I, O>[];
+  /** Groups of the key running now. */
+  running: number;
+}
+
 /**
  * Calls that arrive while a key's previous call runs wait for the next one and share it: under load one
  * statement or transaction serves many callers, each paying a fraction of its round trips, and when idle
  * a call goes at once. A group that fails is retried one item at a time, so that each gets its own outcome.
  */
 export class Coalescer<I, O> {
-  private readonly waiting = new Map<string, Waiting<I, O>[]>();
+  private readonly queues = new Map<string, Queue<I, O>>();
 
   /**
    * @param run carries out a group, answering each item's result in order
    * @param weight what an item counts towards `capacity`, the most one group takes (a heavier item goes alone)
+   * @param lanes groups of one key that may run at once: with two, the next group is prepared in process
+   *   while the previous one is in the database
    */
   constructor(
     private readonly run: (key: string, items: I[]) => Promise<O[]>,
     private readonly capacity = 500,
     private readonly weight: (item: I) => number = () => 1,
+    private readonly lanes = 1,
   ) {}
 
   submit(key: string, item: I): Promise<O> {
     return new Promise((resolve, reject) => {
-      const queued = this.waiting.get(key);
-      queued?.push({ item, resolve, reject });
-      if (!queued) {
-        this.waiting.set(key, [{ item, resolve, reject }]);
-        void this.drain(key);
+      let queue = this.queues.get(key);
+      if (!queue) {
+        queue = { items: [], running: 0 };
+        this.queues.set(key, queue);
+      }
+      queue.items.push({ item, resolve, reject });
+      if (queue.running < this.lanes) {
+        queue.running++;
+        void this.drain(key, queue);
       }
     });
   }
 
-  private async drain(key: string): Promise<void> {
-    const queued = this.waiting.get(key)!;
+  private async drain(key: string, queue: Queue<I, O>): Promise<void> {
+    const queued = queue.items;
     while (queued.length > 0) {
       let size = 0;
       const count = queued.findIndex(({ item }) => (size += this.weight(item)) > this.capacity);
@@ -54,6 +67,8 @@ export class Coalescer<I, O> {
         }
       }
     }
-    this.waiting.delete(key);
+    if (--queue.running === 0) {
+      this.queues.delete(key);
+    }
   }
 }

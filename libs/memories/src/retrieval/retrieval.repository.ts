@@ -3,30 +3,10 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig, Memory, Prisma, PrismaService } from '@app/core';
 import { compileFilter, FilterNode } from '@app/filters';
 import { vectorLiteral } from '../memory/vector';
+import { MEMORY_COLUMN_LIST } from '../memory/memory-columns';
 
 /** Every column of a memory except its vector, named as Prisma names them (rows map like `Memory`). */
-const MEMORY_COLUMNS = Prisma.raw(
-  [
-    'm.id',
-    'm.project_id AS "projectId"',
-    'm.memory',
-    'm.hash',
-    'm.user_id AS "userId"',
-    'm.agent_id AS "agentId"',
-    'm.app_id AS "appId"',
-    'm.run_id AS "runId"',
-    'm.metadata',
-    'm.categories',
-    'm.immutable',
-    'm.expiration_date AS "expirationDate"',
-    'm.lifecycle_state AS "lifecycleState"',
-    'm.replaced_by AS "replacedBy"',
-    'm.synthesized',
-    'm.source_event_id AS "sourceEventId"',
-    'm.created_at AS "createdAt"',
-    'm.updated_at AS "updatedAt"',
-  ].join(', '),
-);
+const MEMORY_COLUMNS = Prisma.raw(MEMORY_COLUMN_LIST.join(', '));
 
 export interface ScoredRow extends Memory {
   /** Cosine similarity to the query vector, 1 - cosine distance. */

@@ -1,0 +1,15 @@
+import { vectorLiteral } from './vector';
+
+describe('vectorLiteral', () => {
+  it('writes each component in steps of 1e-8, read back within half a step', () => {
+    const vector = [0.123456789, -0.5, 0, 1, -3.2e-9, 0.0000000149];
+    const literal = vectorLiteral(vector);
+    expect(literal).toBe('[12345679e-8,-50000000e-8,0e-8,100000000e-8,0e-8,1e-8]');
+    const parsed = literal.slice(1, -1).split(',').map(Number);
+    parsed.forEach((component, index) => expect(Math.abs(component - vector[index])).toBeLessThanOrEqual(5e-9));
+  });
+
+  it('writes an empty vector as an empty list', () => {
+    expect(vectorLiteral([])).toBe('[]');
+  });
+});
