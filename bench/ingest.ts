@@ -6,7 +6,11 @@
  * event, add latency (event created -> completed, the server's own clock) and POST latency.
  *
  *   npm run build && npx tsx bench/ingest.ts [--adds 2000] [--concurrency 16] [--rate 0] [--users 50]
- *     [--ingestion-concurrency 32]
+ *     [--ingestion-concurrency 32] [--warmup 10]
+ *
+ * The first --warmup seconds of adds (at the same rate; 2000 adds when unpaced) warm the freshly started
+ * processes (JIT, pools, caches) and are left out of what is measured: the table is the steady state,
+ * with the p95 of every add, warm-up included, beside it.
  *
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench, recreated) and Redis prefix.
  */
@@ -22,6 +26,8 @@ const CONCURRENCY = numberOption('concurrency', 16);
 const RATE = numberOption('rate', 0);
 const USERS = numberOption('users', 50);
 const INGESTION_CONCURRENCY = numberOption('ingestion-concurrency', 32);
+const WARMUP_SECONDS = numberOption('warmup', 10);
+const WARMUP_ADDS = WARMUP_SECONDS > 0 ? (RATE > 0 ? Math.round(RATE * WARMUP_SECONDS) : 2000) : 0;
 const KEY = 'm0-bench-ingest-key-0000000000000000000000';
 
 const SENTENCES = [
@@ -37,15 +43,19 @@ const SENTENCES = [
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Submits every add (paced when --rate is set); resolves with the POST latencies. */
-async function submit(baseUrl: string): Promise<{ postLatencies: number[]; rejected: number }> {
+/** Submits `adds` adds (paced when --rate is set); resolves with the POST latencies. */
+async function submit(
+  baseUrl: string,
+  adds: number,
+  tag: string,
+): Promise<{ postLatencies: number[]; rejected: number }> {
   const headers = { Authorization: `Token ${KEY}`, 'Content-Type': 'application/json' };
   const postLatencies: number[] = [];
   const started = Date.now();
   let next = 0;
   let rejected = 0;
   const submitter = async () => {
-    while (next < ADDS) {
+    while (next < adds) {
       const index = next++;
       if (RATE > 0) {
         await sleep(started + (index * 1000) / RATE - Date.now());
@@ -55,8 +65,8 @@ async function submit(baseUrl: string): Promise<{ postLatencies: number[]; rejec
         method: 'POST',
         headers,
         body: JSON.stringify({
-          messages: [{ role: 'user', content: `${SENTENCES[index % SENTENCES.length]} (note ${index})` }],
-          user_id: `user-${index % USERS}`,
+          messages: [{ role: 'user', content: `${SENTENCES[index % SENTENCES.length]} (${tag} ${index})` }],
+          user_id: `${tag}-user-${index % USERS}`,
         }),
       });
       await response.arrayBuffer();
@@ -68,6 +78,7 @@ async function submit(baseUrl: string): Promise<{ postLatencies: number[]; rejec
   return { postLatencies, rejected };
 }
 
+/** Until `expected` adds are finished (SUCCEEDED or FAILED), counting all of the run's. */
 async function waitForPipeline(pool: Pool, expected: number): Promise<void> {
   const deadline = Date.now() + 30 * 60_000;
   while (Date.now() < deadline) {
@@ -117,18 +128,28 @@ async function main(): Promise<void> {
   });
   const pool = new Pool({ connectionString: databaseUrl, max: 1 });
   const [apiPid, workerPid] = server.pids;
+  let warmed = 0;
+  if (WARMUP_ADDS > 0) {
+    warmed = WARMUP_ADDS - (await submit(server.baseUrl, WARMUP_ADDS, 'warmup')).rejected;
+    await waitForPipeline(pool, warmed);
+    await waitForQueues(redisPrefix);
+  }
+  const measuredFrom = new Date();
   const cpu = cpuSampler(new URL(databaseUrl).pathname.slice(1), { api: apiPid, worker: workerPid });
-  const { postLatencies, rejected } = await submit(server.baseUrl);
-  await waitForPipeline(pool, ADDS - rejected);
+  const { postLatencies, rejected } = await submit(server.baseUrl, ADDS, 'note');
+  await waitForPipeline(pool, warmed + ADDS - rejected);
   const drained = await waitForQueues(redisPrefix);
   const share = cpu.stop();
   const cpuPerAdd = (role: string) => Number(((share.seconds_by_role[role] * 1000) / ADDS).toFixed(2));
-  const { rows } = await pool.query<{ ms: number; status: string; created: Date; completed: Date }>(
+  const { rows: all } = await pool.query<{ ms: number; status: string; created: Date; completed: Date }>(
     `SELECT status, created_at AS created, completed_at AS completed,
             EXTRACT(EPOCH FROM completed_at - created_at) * 1000 AS ms
        FROM events WHERE event_type = 'ADD'`,
   );
-  const memories = await pool.query<{ count: string }>('SELECT count(*) FROM memories');
+  const rows = all.filter((row) => row.created >= measuredFrom);
+  const memories = await pool.query<{ count: string }>('SELECT count(*) FROM memories WHERE created_at >= $1', [
+    measuredFrom,
+  ]);
   await pool.end();
   const [apiRss, workerRss] = server.pids.map(rssMiB);
   await server.stop();
@@ -138,12 +159,14 @@ async function main(): Promise<void> {
   const drainedSeconds = (drained - first) / 1000;
   const failed = rows.filter((row) => row.status === 'FAILED').length;
   const latency = summarize(rows.map((row) => Math.round(Number(row.ms))));
+  const withWarmup = summarize(all.map((row) => Math.round(Number(row.ms))));
   const post = summarize(postLatencies);
   const result = {
     adds: ADDS,
     concurrency: CONCURRENCY,
     target_rate: RATE || null,
     ingestion_concurrency: INGESTION_CONCURRENCY,
+    warmup_adds: WARMUP_ADDS,
     rejected,
     failed,
     memories: Number(memories.rows[0].count),
@@ -151,6 +174,7 @@ async function main(): Promise<void> {
     adds_per_second: Number((rows.length / seconds).toFixed(1)),
     adds_per_second_queues_drained: Number((rows.length / drainedSeconds).toFixed(1)),
     add_to_succeeded_ms: latency,
+    add_to_succeeded_ms_with_warmup: withWarmup,
     post_ms: post,
     rss_mib: { api: apiRss, worker: workerRss },
     cpu_ms_per_add: { api: cpuPerAdd('api'), worker: cpuPerAdd('worker'), postgres: cpuPerAdd('postgres') },
@@ -165,6 +189,7 @@ async function main(): Promise<void> {
       'p50 ms': latency.p50,
       'p95 ms': latency.p95,
       'p99 ms': latency.p99,
+      'p95 ms with warm-up': withWarmup.p95,
       'POST p95 ms': post.p95,
       failed: failed + rejected,
       'CPU ms/add api, worker, pg': Object.values(result.cpu_ms_per_add).join(' / '),
