@@ -21,6 +21,22 @@ export function linkRows(memories: LinkRequest[]): LinkRow[] {
   );
 }
 
+/**
+ * An INSERT of the entities these links name, once per scope, for the memories among the rows of `written`
+ * (a data-modifying CTE of the same statement, with an `id` column): memories it skipped name nothing.
+ */
+export function namedEntitiesSql(projectId: string, links: LinkRow[], written: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    INSERT INTO named_entities (project_id, scope_key, key, name, kind)
+    SELECT DISTINCT ON (e.scope_key, e.key) ${projectId}::uuid, e.scope_key, e.key, e.name, e.kind
+    FROM unnest(${links.map((link) => link.memoryId)}::uuid[], ${links.map((link) => link.scopeKey)}::text[],
+      ${links.map((link) => link.key)}::text[], ${links.map((link) => link.name)}::text[],
+      ${links.map((link) => link.kind)}::text[]) WITH ORDINALITY AS e(memory_id, scope_key, key, name, kind, position)
+    JOIN ${written} w ON w.id = e.memory_id
+    ORDER BY e.scope_key, e.key, e.position
+    ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
+}
+
 /** How many memories of the scope each retrieval kept, at most (older touches fall off). */
 const MAX_TOUCHES = 20;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Prisma, PrismaService } from '@app/core';
 import { Annotation } from '../annotation/annotate';
 import { Scope } from '../memory/memory.types';
-import { AnnotationsRepository } from '../annotation/annotations.repository';
+import { AnnotationsRepository, linkRows, namedEntitiesSql } from '../annotation/annotations.repository';
 import { categorizePayload, jsonText, WriteContext } from '../memory/memory-rows';
 import { vectorLiteral } from '../memory/vector';
 
@@ -11,7 +11,15 @@ type Tx = Prisma.TransactionClient;
 /** One memory's change in a batch: a new text (with its hash, vector and annotation) and/or new metadata. */
 export interface BatchChange {
   id: string;
-  text?: { memory: string; hash: string; embedding: number[]; categories: string[]; annotation: Annotation };
+  /** A new text, with the memory's scope (where the entities it names are stored). */
+  text?: {
+    memory: string;
+    hash: string;
+    embedding: number[];
+    categories: string[];
+    annotation: Annotation;
+    scope: Scope;
+  };
   /** Present when the metadata is replaced (null clears it). */
   metadata?: Record<string, unknown> | null;
 }
@@ -21,6 +29,7 @@ export interface BatchTarget {
   id: string;
   memory: string;
   immutable: boolean;
+  scope: Scope;
 }
 
 /**
@@ -46,18 +55,24 @@ export class BatchUpdatesRepository {
   ) {}
 
   async targets(projectId: string, ids: string[]): Promise<Map<string, BatchTarget>> {
-    const rows = await this.prisma.$queryRaw<BatchTarget[]>`
-      SELECT id::text, memory, immutable FROM memories WHERE project_id = ${projectId}::uuid AND id = ANY(${ids}::uuid[])`;
-    return new Map(rows.map((row) => [row.id, row]));
+    const rows = await this.prisma.$queryRaw<(Omit<BatchTarget, 'scope'> & Scope)[]>`
+      SELECT id::text, memory, immutable, user_id AS "userId", agent_id AS "agentId", app_id AS "appId",
+        run_id AS "runId"
+      FROM memories WHERE project_id = ${projectId}::uuid AND id = ANY(${ids}::uuid[])`;
+    return new Map(rows.map(({ id, memory, immutable, ...scope }) => [id, { id, memory, immutable, scope }]));
   }
 
   /**
    * Applies changes to distinct memories inside `tx`, each with its UPDATE history entry and
-   * `memory_update` webhook, then `memory_categorize` for a new text categorised already. Returns the
-   * scopes of the memories updated; a memory missing here is left out of them.
+   * `memory_update` webhook, then `memory_categorize` for a new text categorised already; a new text's
+   * entity links are replaced (in a second statement). Returns the scopes of the memories updated; a
+   * memory missing here is left out of them.
    */
   async apply(tx: Tx, projectId: string, changes: BatchChange[], context: WriteContext): Promise<Map<string, Scope>> {
     const texts = changes.map((change) => change.text);
+    const links = linkRows(
+      changes.flatMap(({ id, text }) => (text ? [{ id, scope: text.scope, entities: text.annotation.entities }] : [])),
+    );
     const categorised = changes.map((change) =>
       change.text?.categories.length
         ? JSON.stringify(categorizePayload(projectId, change.id, change.text.categories, context.eventId))
@@ -115,23 +130,17 @@ export class BatchUpdatesRepository {
           SELECT 'memory_categorize', v.categorized::jsonb, 1, v.position
           FROM r JOIN v ON v.id = r.id WHERE v.categorized IS NOT NULL
         ) o ORDER BY o.kind, o.position
-      )
+      ),
+      relinked AS (SELECT r.id FROM r JOIN v ON v.id = r.id WHERE v.new_text),
+      unlinked AS (DELETE FROM memory_entity_links l USING relinked WHERE l.memory_id = relinked.id),
+      named AS (${namedEntitiesSql(projectId, links, Prisma.raw('relinked'))})
       SELECT id::text, user_id AS "userId", agent_id AS "agentId", app_id AS "appId", run_id AS "runId" FROM r`;
     const scopes = new Map<string, Scope>(rows.map(({ id, ...scope }) => [id, scope]));
-    const relinked = changes.filter((change) => change.text && scopes.has(change.id));
-    if (relinked.length > 0) {
-      await tx.$executeRaw`
-        DELETE FROM memory_entity_links WHERE memory_id = ANY(${relinked.map((change) => change.id)}::uuid[])`;
-      await this.annotations.link(
-        tx,
-        projectId,
-        relinked.map((change) => ({
-          id: change.id,
-          scope: scopes.get(change.id)!,
-          entities: change.text!.annotation.entities,
-        })),
-      );
-    }
+    await this.annotations.linkStored(
+      tx,
+      projectId,
+      links.filter((link) => scopes.has(link.memoryId)),
+    );
     return scopes;
   }
 }

@@ -9,6 +9,7 @@ import { memoryHash } from '../memory/memory.mapper';
 import { BatchChange, BatchTarget, BatchUpdatesRepository } from './batch-updates.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
 import { WriteContext } from '../memory/memory-rows';
+import { Scope } from '../memory/memory.types';
 import { CategorizationService } from '../ingestion/categorization.service';
 import { ProfilesService } from '../profiles/profiles.service';
 
@@ -99,7 +100,10 @@ export class BatchService {
         )
       : [];
     const renewed = new Map(
-      changed.map((update, index) => [update, { embedding: vectors[index], categories: categories[index] ?? [] }]),
+      changed.map((update, index) => [
+        update,
+        { embedding: vectors[index], categories: categories[index] ?? [], scope: current.get(update.id)!.scope },
+      ]),
     );
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     const saidAt = new Date();
@@ -173,7 +177,7 @@ function rounds(updates: BatchUpdate[]): BatchUpdate[][] {
  */
 function changeOf(
   update: BatchUpdate,
-  renewed: { embedding: number[]; categories: string[] } | undefined,
+  renewed: { embedding: number[]; categories: string[]; scope: Scope } | undefined,
   saidAt: Date,
 ): BatchChange {
   const change: BatchChange = { id: update.id };
@@ -184,6 +188,7 @@ function changeOf(
       embedding: renewed.embedding,
       categories: renewed.categories,
       annotation: annotate(update.text!, saidAt),
+      scope: renewed.scope,
     };
   }
   if (update.metadata !== undefined) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Memory, Prisma } from '@app/core';
 import { EntityType } from '../memory/memory.types';
-import { AnnotationsRepository, LinkRow, linkRows } from '../annotation/annotations.repository';
+import { AnnotationsRepository, linkRows, namedEntitiesSql } from '../annotation/annotations.repository';
 import {
   categorizePayload,
   jsonText,
@@ -60,7 +60,7 @@ export class MemoryInsertsRepository {
         FROM r JOIN inserted ON inserted.id = r.id
       ),
       owners AS (${ownersSql(projectId, items)}),
-      named AS (${namedEntitiesSql(projectId, links)}),
+      named AS (${namedEntitiesSql(projectId, links, Prisma.raw('inserted'))}),
       outbox AS (${outboxSql(projectId, items, context)})
       SELECT * FROM inserted`;
     const order = new Map(items.map((item, index) => [item.id, index]));
@@ -109,19 +109,6 @@ function ownersSql(projectId: string, items: NewMemory[]): Prisma.Sql {
     JOIN inserted ON inserted.id = o.memory_id
     ORDER BY o.type, o.name
     ON CONFLICT (project_id, type, name) DO NOTHING`;
-}
-
-/** The entities the memories inserted mention, once per scope. */
-function namedEntitiesSql(projectId: string, links: LinkRow[]): Prisma.Sql {
-  return Prisma.sql`
-    INSERT INTO named_entities (project_id, scope_key, key, name, kind)
-    SELECT DISTINCT ON (e.scope_key, e.key) ${projectId}::uuid, e.scope_key, e.key, e.name, e.kind
-    FROM unnest(${links.map((link) => link.memoryId)}::uuid[], ${links.map((link) => link.scopeKey)}::text[],
-      ${links.map((link) => link.key)}::text[], ${links.map((link) => link.name)}::text[],
-      ${links.map((link) => link.kind)}::text[]) WITH ORDINALITY AS e(memory_id, scope_key, key, name, kind, position)
-    JOIN inserted ON inserted.id = e.memory_id
-    ORDER BY e.scope_key, e.key, e.position
-    ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
 }
 
 /**
