@@ -58,6 +58,7 @@ export class MemoryInsertsRepository {
         SELECT ${projectId}::uuid, r.id, 'ADD', r.memory, coalesce(r.input, ${jsonText(context.input)}::text)::jsonb,
           r.user_id, r.agent_id, r.app_id, r.run_id, r.metadata::jsonb, r.created_at, r.created_at
         FROM r JOIN inserted ON inserted.id = r.id
+        ORDER BY r.position
       ),
       owners AS (${ownersSql(projectId, items)}),
       named AS (${namedEntitiesSql(projectId, links, Prisma.raw('inserted'))}),
