@@ -113,4 +113,18 @@ describe('full batches and concurrent verbatim adds', () => {
       }
     }
   });
+  it('stores one text sent by many concurrent adds of one scope once, whichever groups they are written in', async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () => add({ messages: 'Keeps bees on the roof', user_id: 'speed-bees' })),
+    );
+    expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
+    const stored = await t.prisma.memory.findMany({ where: { projectId: a.projectId, userId: 'speed-bees' } });
+    expect(stored.map((row) => row.memory)).toEqual(['Keeps bees on the roof']);
+    const results = responses.map((response) => (response.body.results as { id: string }[]).map((r) => r.id));
+    expect(results.flat()).toEqual([stored[0].id]);
+    const events = await t.prisma.event.findMany({
+      where: { id: { in: responses.map((response) => response.body.event_id as string) } },
+    });
+    expect(events.map((event) => event.status)).toEqual(Array(12).fill('SUCCEEDED'));
+  });
 });
