@@ -17,6 +17,14 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
   });
   afterAll(() => t.close());
 
+  /** The keys of the entities a memory is linked to. */
+  const keysOf = async (id: string) =>
+    (
+      await t.prisma.$queryRaw<{ key: string }[]>`
+        SELECT e.key FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
+        WHERE l.memory_id = ${id}::uuid ORDER BY e.key`
+    ).map((row) => row.key);
+
   /** Stores texts verbatim (infer=false) and returns their ids in order. */
   async function seed(tenant: Tenant, texts: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
     const ids: string[] = [];
@@ -74,13 +82,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
 
   it('relinks entities, dates the new text and applies a repeated id in order', async () => {
     const [id] = await seed(a, ['Met Jordan at the Lisbon office']);
-    const keysOf = async () =>
-      (
-        await t.prisma.$queryRaw<{ key: string }[]>`
-          SELECT e.key FROM memory_entity_links l JOIN named_entities e ON e.id = l.entity_id
-          WHERE l.memory_id = ${id}::uuid ORDER BY e.key`
-      ).map((row) => row.key);
-    expect(await keysOf()).toEqual(expect.arrayContaining(['jordan', 'lisbon']));
+    expect(await keysOf(id)).toEqual(expect.arrayContaining(['jordan', 'lisbon']));
     await request(t.http)
       .put('/v1/batch/')
       .set(as(a))
@@ -94,7 +96,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     const row = await t.prisma.memory.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ memory: 'Flew to Osaka with Priya in 2019', metadata: { trip: 'osaka' } });
     expect(row.eventStart?.toISOString()).toBe('2019-01-01T00:00:00.000Z');
-    const keys = await keysOf();
+    const keys = await keysOf(id);
     expect(keys).toEqual(expect.arrayContaining(['osaka', 'priya']));
     expect(keys).not.toContain('jordan');
     expect(keys).not.toContain('tokyo');
@@ -104,6 +106,16 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
       ['UPDATE', 'Met Jordan at the Lisbon office', 'Flew to Tokyo with Priya in 2019'],
       ['UPDATE', 'Flew to Tokyo with Priya in 2019', 'Flew to Osaka with Priya in 2019'],
     ]);
+  });
+
+  it('relinks the entities of one memory whose text a single update changes', async () => {
+    const [id] = await seed(a, ['Lunch with Amara in Nairobi']);
+    expect(await keysOf(id)).toEqual(expect.arrayContaining(['amara', 'nairobi']));
+    await request(t.http).put(`/v1/memories/${id}/`).set(as(a)).send({ text: 'Dinner with Kofi in Accra' }).expect(200);
+    const keys = await keysOf(id);
+    expect(keys).toEqual(expect.arrayContaining(['kofi', 'accra']));
+    expect(keys).not.toContain('amara');
+    expect(keys).not.toContain('nairobi');
   });
 
   it('deletes in one go with history and webhooks; the alias accepts memory_ids', async () => {

@@ -45,23 +45,6 @@ const MAX_TOUCHES = 20;
 export class AnnotationsRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** Upserts each memory's entities in its scope and links them, in two statements for the whole batch. */
-  async link(tx: Tx, projectId: string, memories: LinkRequest[]): Promise<void> {
-    const rows = linkRows(memories);
-    if (rows.length === 0) {
-      return;
-    }
-    const entities = [...new Map(rows.map((row) => [`${row.scopeKey}\u0000${row.key}`, row])).values()];
-    await tx.$executeRaw`
-      INSERT INTO named_entities (project_id, scope_key, key, name, kind)
-      SELECT ${projectId}::uuid, e.scope_key, e.key, e.name, e.kind
-      FROM unnest(${entities.map((row) => row.scopeKey)}::text[], ${entities.map((row) => row.key)}::text[],
-        ${entities.map((row) => row.name)}::text[], ${entities.map((row) => row.kind)}::text[])
-        AS e(scope_key, key, name, kind)
-      ON CONFLICT (project_id, scope_key, key) DO NOTHING`;
-    await this.linkStored(tx, projectId, rows);
-  }
-
   /** Links memories to their entities, which are stored already (a statement before this one upserted them). */
   async linkStored(tx: Tx, projectId: string, rows: LinkRow[]): Promise<void> {
     if (rows.length === 0) {
@@ -77,10 +60,18 @@ export class AnnotationsRepository {
       ON CONFLICT DO NOTHING`;
   }
 
-  /** Replaces a memory's links after its text changed. */
+  /**
+   * Replaces a memory's links after its text changed: the old links go and the entities it names now are
+   * upserted in one statement, the new links in a second.
+   */
   async relink(tx: Tx, projectId: string, memory: LinkRequest): Promise<void> {
-    await tx.$executeRaw`DELETE FROM memory_entity_links WHERE memory_id = ${memory.id}::uuid`;
-    await this.link(tx, projectId, [memory]);
+    const rows = linkRows([memory]);
+    await tx.$executeRaw`
+      WITH relinked AS (SELECT ${memory.id}::uuid AS id),
+      unlinked AS (DELETE FROM memory_entity_links WHERE memory_id = ${memory.id}::uuid),
+      named AS (${namedEntitiesSql(projectId, rows, Prisma.raw('relinked'))})
+      SELECT 1`;
+    await this.linkStored(tx, projectId, rows);
   }
 
   /** Records that these memories were just retrieved (the latest touches only). */
