@@ -2,13 +2,14 @@
  * Write paths against the built server with the offline providers: latency of a 1000-item batch update
  * (`PUT /v1/batch/`, every text changed, so each is re-embedded and re-annotated) and of a 1000-item
  * batch delete (`DELETE /v1/batch/`), several runs each (the update also until the worker has categorised
- * what it changed), and the throughput of synchronous verbatim adds
+ * what it changed and moved its new vectors into the HNSW index), and the throughput of synchronous verbatim adds
  * (`POST /v3/memories/add/`, infer=false, one message each) from concurrent clients.
  *
  *   npm run build && npm run bench:batch -- [--runs 5] [--items 1000] [--adds 2000] [--concurrency 8]
  *
  * Uses its own database (BENCH_DATABASE_URL, default .../mem0_bench_batch, recreated) and Redis prefix.
- * Before each batch the worker has finished categorising what the last step stored, so runs do not overlap it.
+ * Before each batch the worker has finished categorising and indexing what the last step stored, so runs do not
+ * overlap it.
  */
 import { Client } from 'pg';
 import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
   const settled = async () => {
     for (let waited = 0; waited < 120_000; waited += 200) {
       const { rows } = await db.query(
-        `SELECT count(*)::int AS pending FROM memories WHERE coalesce(cardinality(categories), 0) = 0`,
+        `SELECT count(*)::int AS pending FROM memories
+         WHERE coalesce(cardinality(categories), 0) = 0 OR pending_embedding IS NOT NULL`,
       );
       if (rows[0].pending === 0) {
         return;
@@ -73,8 +75,8 @@ async function main(): Promise<void> {
 
   const ids = await seed('seed');
   const update: number[] = [];
-  // From the PUT sent until the worker has categorised every changed memory.
-  const categorised: number[] = [];
+  // From the PUT sent until the worker has categorised every changed memory and indexed its new vector.
+  const settledUpdate: number[] = [];
   for (let run = 0; run < RUNS; run++) {
     await settled();
     const memories = ids.map((id, index) => ({
@@ -85,7 +87,7 @@ async function main(): Promise<void> {
     const sent = performance.now();
     update.push(await timed('PUT', '/v1/batch/', { memories }));
     await settled();
-    categorised.push(performance.now() - sent);
+    settledUpdate.push(performance.now() - sent);
   }
   const remove: number[] = [];
   for (let run = 0; run < RUNS; run++) {
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
     items: ITEMS,
     runs: RUNS,
     batch_update_ms: rounded(update),
-    batch_update_categorised_ms: rounded(categorised),
+    batch_update_settled_ms: rounded(settledUpdate),
     batch_delete_ms: rounded(remove),
     verbatim_adds: {
       adds: ADDS,
@@ -150,9 +152,9 @@ async function main(): Promise<void> {
       Math.round((ITEMS * 1000) / result.batch_update_ms.p50),
     ),
     row(
-      `PUT, then categorised (${ITEMS} items)`,
-      result.batch_update_categorised_ms,
-      Math.round((ITEMS * 1000) / result.batch_update_categorised_ms.p50),
+      `PUT, then categorised and indexed (${ITEMS} items)`,
+      result.batch_update_settled_ms,
+      Math.round((ITEMS * 1000) / result.batch_update_settled_ms.p50),
     ),
     row(
       `DELETE /v1/batch/ (${ITEMS} items)`,

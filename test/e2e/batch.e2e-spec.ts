@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { Role } from '@app/core';
+import { JobSweeper } from '@app/memories';
 import { eventually } from '../utils/events';
 import { projectState } from '../utils/project-state';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
@@ -39,8 +40,20 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     return ids;
   }
 
+  /** A memory's vector, indexed or still pending. */
   const embeddingOf = async (id: string) =>
-    (await t.prisma.$queryRaw<{ e: string }[]>`SELECT embedding::text AS e FROM memories WHERE id = ${id}::uuid`)[0]?.e;
+    (
+      await t.prisma.$queryRaw<{ e: string }[]>`
+        SELECT coalesce(embedding, pending_embedding)::text AS e FROM memories WHERE id = ${id}::uuid`
+    )[0]?.e;
+
+  /** Where a memory's vector is: in `embedding` (so in the HNSW index), or pending beside it. */
+  const vectorState = async (id: string) =>
+    (
+      await t.prisma.$queryRaw<{ indexed: boolean; pending: boolean }[]>`
+        SELECT embedding IS NOT NULL AS indexed, pending_embedding IS NOT NULL AS pending
+        FROM memories WHERE id = ${id}::uuid`
+    )[0];
 
   it('updates texts and metadata in one go: history, webhooks, new vectors and categories', async () => {
     const [first, second] = await seed(a, ['Likes green tea', 'Works at Initech']);
@@ -116,6 +129,45 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     expect(keys).toEqual(expect.arrayContaining(['kofi', 'accra']));
     expect(keys).not.toContain('amara');
     expect(keys).not.toContain('nairobi');
+  });
+
+  it('leaves new vectors for the worker to index, which moves them into the index unchanged', async () => {
+    const ids = await seed(a, ['Plays the cello', 'Keeps bees', 'Grows tomatoes']);
+    const text = (index: number) => `Restores vintage typewriters, number ${index}`;
+    await request(t.http)
+      .put('/v1/batch/')
+      .set(as(a))
+      .send({ memories: ids.map((memory_id, index) => ({ memory_id, text: text(index) })) })
+      .expect(200);
+    const vectors = await Promise.all(ids.map(embeddingOf));
+    await eventually(async () => {
+      const states = await Promise.all(ids.map(vectorState));
+      return states.every((state) => state.indexed && !state.pending) ? true : undefined;
+    });
+    expect(await Promise.all(ids.map(embeddingOf))).toEqual(vectors);
+    const search = await request(t.http)
+      .post('/v3/memories/search/')
+      .set(as(a))
+      .send({ query: text(1), filters: { user_id: 'batch-user' }, top_k: 1 })
+      .expect(200);
+    expect(search.body.results.map((hit: { id: string }) => hit.id)).toEqual([ids[1]]);
+  });
+
+  it("keeps a later single update's vector over a pending one; the sweep indexes vectors whose job was lost", async () => {
+    const [id, lost] = await seed(a, ['Sings in a choir', 'Paints watercolours']);
+    // A batch update's vector that was never indexed (its job lost), then a single update of the same memory.
+    await t.prisma.$executeRaw`
+      UPDATE memories SET pending_embedding = embedding, embedding = NULL WHERE id IN (${id}::uuid, ${lost}::uuid)`;
+    await request(t.http).put(`/v1/memories/${id}/`).set(as(a)).send({ text: 'Sings in a jazz band' }).expect(200);
+    expect(await vectorState(id)).toEqual({ indexed: true, pending: false });
+    const sung = await embeddingOf(id);
+
+    await t.prisma.$executeRaw`UPDATE memories SET updated_at = now() - interval '1 hour' WHERE id = ${lost}::uuid`;
+    const report = await t.app.get(JobSweeper).sweep();
+    expect(report.requeued).toBeGreaterThanOrEqual(1);
+    await eventually(async () => ((await vectorState(lost)).indexed ? true : undefined));
+    expect(await vectorState(lost)).toEqual({ indexed: true, pending: false });
+    expect(await embeddingOf(id)).toEqual(sung);
   });
 
   it('deletes in one go with history and webhooks; the alias accepts memory_ids', async () => {

@@ -63,6 +63,43 @@ describe('search plans', () => {
     }
   });
 
+  it("finds a batch update's vectors while they wait outside the index, on both plans, and after they are indexed", async () => {
+    const [{ id }] = await t.prisma.$queryRaw<{ id: string }[]>`
+      SELECT id::text FROM memories WHERE project_id = ${tenant.projectId}::uuid AND user_id = 'user-5' LIMIT 1`;
+    const text = 'Collects vintage typewriters from Prague flea markets';
+    await request(t.http)
+      .put('/v1/batch/')
+      .set({ Authorization: `Token ${tenant.key}` })
+      .send({ memories: [{ memory_id: id, text }] })
+      .expect(200);
+    const exactApp = await createTestApp({ databaseUrl: t.databaseUrl, keepDatabase: true });
+    const top = async (app: TestApp) => {
+      const { plan, hits } = await app.app
+        .get(RetrievalService)
+        .search(
+          tenant.projectId,
+          { filter: parseFilter({ user_id: 'user-5' }) },
+          { query: text, topK: 3, threshold: null, rerank: false, hybrid: false },
+        );
+      return { plan, first: hits[0]?.memory.id, count: hits.length };
+    };
+    try {
+      // No worker runs here: the vector stays pending until indexed by hand.
+      const [state] = await t.prisma.$queryRaw<{ indexed: boolean; pending: boolean }[]>`
+        SELECT embedding IS NOT NULL AS indexed, pending_embedding IS NOT NULL AS pending FROM memories
+        WHERE id = ${id}::uuid`;
+      expect(state).toEqual({ indexed: false, pending: true });
+      expect(await top(t)).toEqual({ plan: 'hnsw', first: id, count: 3 });
+      expect(await top(exactApp)).toEqual({ plan: 'exact', first: id, count: 3 });
+
+      await t.app.get(VectorIndexService).handleIndexPending({ projectId: tenant.projectId });
+      expect(await top(t)).toEqual({ plan: 'hnsw', first: id, count: 3 });
+      expect(await top(exactApp)).toEqual({ plan: 'exact', first: id, count: 3 });
+    } finally {
+      await exactApp.close();
+    }
+  });
+
   it('ranks exactly when the filter is estimated small', async () => {
     const exactApp = await createTestApp({ databaseUrl: t.databaseUrl, keepDatabase: true });
     try {

@@ -9,6 +9,7 @@ export enum QueueName {
   WebhookDelivery = 'webhook-delivery',
   Exports = 'exports',
   Synthesis = 'synthesis',
+  VectorIndexing = 'vector-indexing',
 }
 
 export enum JobName {
@@ -19,6 +20,7 @@ export enum JobName {
   BuildExport = 'build-export',
   GenerateProfile = 'generate-profile',
   SynthesizeMemories = 'synthesize-memories',
+  IndexVectors = 'index-vectors',
 }
 
 /** Payloads carry ids only; handlers reload everything scoped by project. */
@@ -29,7 +31,8 @@ export type JobItem =
   | { name: JobName.DeliverWebhook; data: { projectId: string; deliveryId: string } }
   | { name: JobName.BuildExport; data: { projectId: string; exportId: string } }
   | { name: JobName.GenerateProfile; data: { projectId: string; jobId: string; entityId: string } }
-  | { name: JobName.SynthesizeMemories; data: { projectId: string } };
+  | { name: JobName.SynthesizeMemories; data: { projectId: string } }
+  | { name: JobName.IndexVectors; data: { projectId: string } };
 
 export type JobData<N extends JobName> = Extract<JobItem, { name: N }>['data'];
 
@@ -42,6 +45,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   // Profiles fill a schema from memories as exports do: the same queue and workers.
   [JobName.GenerateProfile]: QueueName.Exports,
   [JobName.SynthesizeMemories]: QueueName.Synthesis,
+  [JobName.IndexVectors]: QueueName.VectorIndexing,
 };
 
 /**

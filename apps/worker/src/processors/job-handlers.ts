@@ -40,6 +40,7 @@ export class JobHandlers implements OnApplicationBootstrap {
       [JobName.BuildExport]: (data, run) => exports.handleBuild(data, run),
       [JobName.GenerateProfile]: (data, run) => profileGeneration.handleGenerate(data, run),
       [JobName.SynthesizeMemories]: (data) => synthesis.handleSynthesize(data),
+      [JobName.IndexVectors]: (data) => this.vectorIndexes.handleIndexPending(data),
     };
   }
 

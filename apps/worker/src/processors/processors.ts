@@ -96,6 +96,14 @@ export class ExportsProcessor extends DispatchingProcessor {}
 @Processor(QueueName.Synthesis, { settings: { backoffStrategy: jobBackoff } })
 export class SynthesisProcessor extends DispatchingProcessor {}
 
+/** One job at a time: inserts into one HNSW graph from parallel jobs would only contend for its pages. */
+@Processor(QueueName.VectorIndexing, { settings: { backoffStrategy: jobBackoff } })
+export class VectorIndexingProcessor extends DispatchingProcessor {
+  protected concurrency(): number {
+    return 1;
+  }
+}
+
 /** The consumer of every queue: the Record type makes a queue without one a compile error. */
 export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
   [QueueName.MemoryIngestion]: IngestionProcessor,
@@ -104,6 +112,7 @@ export const PROCESSORS: Record<QueueName, Type<WorkerHost>> = {
   [QueueName.WebhookDelivery]: WebhookDeliveryProcessor,
   [QueueName.Exports]: ExportsProcessor,
   [QueueName.Synthesis]: SynthesisProcessor,
+  [QueueName.VectorIndexing]: VectorIndexingProcessor,
 };
 
 /** Refuses to boot when a queue's listed processor consumes another queue (its jobs would wait forever). */

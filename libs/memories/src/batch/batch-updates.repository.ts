@@ -65,8 +65,9 @@ export class BatchUpdatesRepository {
   /**
    * Applies changes to distinct memories inside `tx`, each with its UPDATE history entry and
    * `memory_update` webhook, then `memory_categorize` for a new text categorised already; a new text's
-   * entity links are replaced (in a second statement). Returns the scopes of the memories updated; a
-   * memory missing here is left out of them.
+   * entity links are replaced (in a second statement). A new vector is left pending, outside the HNSW
+   * index (inserting a thousand into the graph would take about a second here), for the IndexVectors job.
+   * Returns the scopes of the memories updated; a memory missing here is left out of them.
    */
   async apply(tx: Tx, projectId: string, changes: BatchChange[], context: WriteContext): Promise<Map<string, Scope>> {
     const texts = changes.map((change) => change.text);
@@ -106,7 +107,8 @@ export class BatchUpdatesRepository {
           event_start = CASE WHEN v.new_text THEN v.event_start ELSE m.event_start END,
           event_end = CASE WHEN v.new_text THEN v.event_end ELSE m.event_end END,
           embedder = CASE WHEN v.new_text THEN ${context.embedder} ELSE m.embedder END,
-          embedding = CASE WHEN v.new_text THEN v.embedding::vector ELSE m.embedding END,
+          embedding = CASE WHEN v.new_text THEN NULL ELSE m.embedding END,
+          pending_embedding = CASE WHEN v.new_text THEN v.embedding::vector ELSE m.pending_embedding END,
           metadata = CASE WHEN v.new_metadata THEN v.metadata ELSE m.metadata END,
           updated_at = now()
         FROM v JOIN old ON old.id = v.id

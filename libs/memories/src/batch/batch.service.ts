@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isObject, isUuid } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
@@ -64,6 +64,8 @@ function updateOf(item: unknown): BatchUpdate {
  */
 @Injectable()
 export class BatchService {
+  private readonly logger = new Logger(BatchService.name);
+
   constructor(
     private readonly memories: MemoriesRepository,
     private readonly batchUpdates: BatchUpdatesRepository,
@@ -123,6 +125,9 @@ export class BatchService {
       }
       return changedUsers;
     });
+    if (changed.length > 0) {
+      await this.indexVectors(projectId);
+    }
     if (inline) {
       // Where the categorisation job would have checked them: profiles may fall due.
       await this.profiles.refreshAfterChange(projectId, users);
@@ -139,6 +144,16 @@ export class BatchService {
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     const removed = await this.memories.transaction((tx) => this.memories.deleteIn(tx, projectId, ids, context));
     return { message: `Successfully deleted ${removed.length} memories` };
+  }
+
+  /**
+   * The new vectors are searched exactly until this job indexes them; the update has committed, so a
+   * queue outage only delays that, and the job sweeper queues it again.
+   */
+  private async indexVectors(projectId: string): Promise<void> {
+    await this.queue.add({ name: JobName.IndexVectors, data: { projectId } }).catch((error: unknown) => {
+      this.logger.warn({ projectId, err: error }, 'vector indexing not queued; the job sweeper will');
+    });
   }
 
   /** The project's rows for these ids; any id missing here (unknown or another project's) refuses the batch. */

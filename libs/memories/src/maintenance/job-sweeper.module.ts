@@ -5,11 +5,22 @@ import { EventsRepository } from '../events/events.repository';
 import { ExportsRepository } from '../exports/exports.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
 import { JobSweeper } from './job-sweeper.service';
+import { VectorIndexRepository } from './vector-index.repository';
 
-/** The worker side of durable acceptance: the sweep that gets every accepted event and export finished. */
+/**
+ * The worker side of durable acceptance: the sweep that gets every accepted event and export finished, and
+ * every pending vector indexed.
+ */
 @Module({
   imports: [QueueModule],
-  providers: [AnnotationsRepository, MemoriesRepository, EventsRepository, ExportsRepository, JobSweeper],
+  providers: [
+    AnnotationsRepository,
+    MemoriesRepository,
+    EventsRepository,
+    ExportsRepository,
+    VectorIndexRepository,
+    JobSweeper,
+  ],
   exports: [JobSweeper],
 })
 export class JobSweeperModule {}

@@ -42,7 +42,7 @@ export class ReembedRepository {
         Prisma.sql`(${memory.id}::uuid, ${memory.projectId}::uuid, ${memory.memory}, ${vectorLiteral(vector)}::vector)`,
     );
     return this.prisma.$executeRaw`
-      UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding
+      UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding, pending_embedding = NULL
       FROM (VALUES ${Prisma.join(values)}) AS v(id, project_id, memory, embedding)
       WHERE m.id = v.id AND m.project_id = v.project_id AND m.memory = v.memory`;
   }

@@ -35,4 +35,26 @@ export class VectorIndexRepository {
     );
     return name;
   }
+
+  /**
+   * Moves up to `limit` of the project's pending vectors (left by batch updates) into `embedding`, and so
+   * into the HNSW index, in one statement; rows another mover holds are skipped. Returns how many moved.
+   */
+  indexPending(projectId: string, limit: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      UPDATE memories m SET embedding = m.pending_embedding, pending_embedding = NULL
+      FROM (
+        SELECT id FROM memories WHERE project_id = ${projectId}::uuid AND pending_embedding IS NOT NULL
+        LIMIT ${limit} FOR UPDATE SKIP LOCKED
+      ) p
+      WHERE m.id = p.id`;
+  }
+
+  /** Projects with vectors pending since before `before` (their indexing job is late or was lost). */
+  async pendingProjects(before: Date, limit: number): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<{ projectId: string }[]>`
+      SELECT DISTINCT project_id::text AS "projectId" FROM memories
+      WHERE pending_embedding IS NOT NULL AND updated_at < ${before} LIMIT ${limit}`;
+    return rows.map((row) => row.projectId);
+  }
 }

@@ -16,6 +16,7 @@ import {
 import { AnnotationsRepository } from '../annotation/annotations.repository';
 import { deleteWithHistory } from '../batch/batch-updates.repository';
 import { vectorLiteral } from './vector';
+import { MEMORY_VECTOR } from './memory-columns';
 
 type Tx = Prisma.TransactionClient;
 /** Reads that may run inside a transaction (under its scope locks) or on their own. */
@@ -117,11 +118,11 @@ export class MemoriesRepository {
         ${scopes.map((scope) => scope.appId)}::text[], ${scopes.map((scope) => scope.runId)}::text[])
         WITH ORDINALITY AS q(vector, user_id, agent_id, app_id, run_id, ord)
       CROSS JOIN LATERAL (
-        SELECT m.id, m.memory, 1 - (m.embedding <=> q.vector) AS similarity
+        SELECT m.id, m.memory, 1 - (${MEMORY_VECTOR} <=> q.vector) AS similarity
         FROM memories m
         WHERE m.project_id = ${projectId}::uuid AND m.embedder = ${embedder} AND ${sameScope}
           ${active ? Prisma.sql`AND m.lifecycle_state = 'active' AND NOT m.synthesized` : Prisma.empty}
-        ORDER BY m.embedding <=> q.vector
+        ORDER BY ${MEMORY_VECTOR} <=> q.vector
         LIMIT ${limit}
       ) s
       ORDER BY q.ord, s.similarity DESC`;
@@ -290,8 +291,8 @@ export class MemoriesRepository {
       return new Map();
     }
     const rows = await this.prisma.$queryRaw<{ id: string; embedding: string }[]>`
-      SELECT id, embedding::text AS embedding FROM memories
-      WHERE project_id = ${projectId}::uuid AND id = ANY(${ids}::uuid[]) AND embedding IS NOT NULL`;
+      SELECT m.id, ${MEMORY_VECTOR}::text AS embedding FROM memories m
+      WHERE m.project_id = ${projectId}::uuid AND m.id = ANY(${ids}::uuid[]) AND ${MEMORY_VECTOR} IS NOT NULL`;
     return new Map(rows.map((row) => [row.id, JSON.parse(row.embedding) as number[]]));
   }
 
@@ -329,7 +330,7 @@ export class MemoriesRepository {
     }
     const values = rows.map(([id, vector]) => Prisma.sql`(${id}::uuid, ${vectorLiteral(vector)}::vector)`);
     await tx.$executeRaw`
-      UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding
+      UPDATE memories m SET embedder = ${embedder}, embedding = v.embedding, pending_embedding = NULL
       FROM (VALUES ${Prisma.join(values)}) AS v(id, embedding)
       WHERE m.id = v.id AND m.project_id = ${projectId}::uuid`;
   }

@@ -26,3 +26,9 @@ export const MEMORY_COLUMN_LIST = [
 export const MEMORY_ROW = Prisma.raw(
   [...MEMORY_COLUMN_LIST, 'm.embedder', 'm.event_start AS "eventStart"', 'm.event_end AS "eventEnd"'].join(', '),
 );
+
+/**
+ * A memory's vector wherever it is: a batch update leaves its new vector in `pending_embedding` (and the
+ * embedding NULL, out of the HNSW index) until the worker moves it in, and every read sees it meanwhile.
+ */
+export const MEMORY_VECTOR = Prisma.raw('coalesce(m.embedding, m.pending_embedding)');

@@ -4,6 +4,7 @@ import { compileFilter, FilterNode } from '@app/filters';
 import { scopeByType } from '../memory/memory-rows';
 import { ExportedMemoryRow, PortableEntity, PortableHistory, PortableLine, PortableMemory } from './portable.types';
 import { vectorLiteral } from '../memory/vector';
+import { MEMORY_VECTOR } from '../memory/memory-columns';
 
 type Tx = Prisma.TransactionClient;
 
@@ -15,8 +16,9 @@ const MEMORY_COLUMNS = Prisma.join([
   Prisma.raw(
     'm.id, m.memory, m.hash, m.user_id, m.agent_id, m.app_id, m.run_id, m.metadata, m.categories, m.immutable, ' +
       `to_char(m.expiration_date, 'YYYY-MM-DD') AS expiration_date, m.lifecycle_state, m.replaced_by, m.synthesized, ` +
-      'm.source_event_id, m.embedder, m.embedding::text AS embedding',
+      'm.source_event_id, m.embedder',
   ),
+  Prisma.sql`${MEMORY_VECTOR}::text AS embedding`,
   ts('m.created_at'),
   ts('m.updated_at'),
 ]);
@@ -61,8 +63,8 @@ export class PortabilityRepository {
   /** The embedder and dimensions of one stored vector of the project (null when it has none). */
   async embedderOf(projectId: string): Promise<{ embedder: string | null; dimensions: number | null }> {
     const [row] = await this.prisma.$queryRaw<{ embedder: string; dimensions: number }[]>`
-      SELECT embedder, vector_dims(embedding) AS dimensions FROM memories
-      WHERE project_id = ${projectId}::uuid AND embedding IS NOT NULL LIMIT 1`;
+      SELECT m.embedder, vector_dims(${MEMORY_VECTOR}) AS dimensions FROM memories m
+      WHERE m.project_id = ${projectId}::uuid AND ${MEMORY_VECTOR} IS NOT NULL LIMIT 1`;
     return { embedder: row?.embedder ?? null, dimensions: row?.dimensions ?? null };
   }
 

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { AppConfig, Memory, Prisma, PrismaService } from '@app/core';
 import { compileFilter, FilterNode } from '@app/filters';
 import { vectorLiteral } from '../memory/vector';
-import { MEMORY_COLUMN_LIST } from '../memory/memory-columns';
+import { MEMORY_COLUMN_LIST, MEMORY_VECTOR } from '../memory/memory-columns';
 
 /** Every column of a memory except its vector, named as Prisma names them (rows map like `Memory`). */
 const MEMORY_COLUMNS = Prisma.raw(MEMORY_COLUMN_LIST.join(', '));
@@ -118,13 +118,13 @@ export function candidatesStatement(
   // rarity needs it) and what was stored right before and after each memory of its scope (the
   // conversation around it). Broad plan: the HNSW walk gives the candidates and BM25 re-ranks them
   // (scoring every keyword match of a broad scope would cost more than the walk), without
-  // neighbours. The plain (uncast) column cannot use the HNSW index, whose expression is
-  // embedding::vector(N). Relaxed-order iterative scans may return neighbours slightly out of order;
-  // the ranking absorbs it.
+  // neighbours, plus the vectors a batch update left for the worker to index, ranked exactly. The plain
+  // (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N). Relaxed-order
+  // iterative scans may return neighbours slightly out of order; the ranking absorbs it.
   const scoped =
     plan === 'exact'
       ? Prisma.sql`scoped AS MATERIALIZED (
-        SELECT m.id, m.embedding <=> ${vector}::vector AS distance,
+        SELECT m.id, ${MEMORY_VECTOR} <=> ${vector}::vector AS distance,
                CASE WHEN m.search_vector @@ (SELECT query FROM terms) THEN m.search_vector END AS tsv,
                m.user_id, m.agent_id, m.app_id, m.run_id, m.seq
         FROM memories m WHERE ${where}),
@@ -135,8 +135,11 @@ export function candidatesStatement(
       matched AS MATERIALIZED (
         SELECT id, tsv FROM scoped WHERE tsv IS NOT NULL LIMIT ${KEYWORD_SCAN_LIMIT})`
       : Prisma.sql`nearest AS MATERIALIZED (
-        SELECT m.id, m.search_vector AS tsv, 1 AS rank FROM memories m WHERE ${where}
-        ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool}),
+        (SELECT m.id, m.search_vector AS tsv, 1 AS rank FROM memories m WHERE ${where} AND m.embedding IS NOT NULL
+         ORDER BY (m.embedding::vector(${dims})) <=> ${vector}::vector(${dims}) LIMIT ${query.pool})
+        UNION ALL
+        (SELECT m.id, m.search_vector, 1 FROM memories m WHERE ${where} AND m.pending_embedding IS NOT NULL
+         ORDER BY m.pending_embedding <=> ${vector}::vector LIMIT ${query.pool})),
       scope AS MATERIALIZED (SELECT count(*)::float8 AS size FROM nearest),
       matched AS MATERIALIZED (SELECT id, tsv FROM nearest WHERE tsv @@ (SELECT query FROM terms))`;
   // The order of arrival is only needed in the conversations (entity combinations) the candidates
@@ -202,7 +205,7 @@ export function candidatesStatement(
         AND e.key = ANY((SELECT array_agg(key) FROM mentions)::text[])
       GROUP BY l.memory_id
     )
-    SELECT ${MEMORY_COLUMNS}, 1 - (m.embedding <=> ${vector}::vector) AS similarity,
+    SELECT ${MEMORY_COLUMNS}, 1 - (${MEMORY_VECTOR} <=> ${vector}::vector) AS similarity,
            coalesce(k.score, 0)::float8 AS keyword, m.event_start AS "eventStart", m.event_end AS "eventEnd",
            linked.keys AS "entityKeys", a.touches, (SELECT size FROM scope) AS "scopeSize", s.prev, s.next,
            (SELECT jsonb_object_agg(key, count) FROM mentions) AS "mentionCounts",
