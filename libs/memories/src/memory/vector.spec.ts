@@ -9,6 +9,16 @@ describe('vectorLiteral', () => {
     parsed.forEach((component, index) => expect(Math.abs(component - vector[index])).toBeLessThanOrEqual(5e-9));
   });
 
+  it('writes long vectors and components far outside a unit vector the same way', () => {
+    const steps = (vector: number[]) => `[${vector.map((component) => `${Math.round(component * 1e8)}e-8`).join(',')}]`;
+    const long = Array.from({ length: 2000 }, (_, index) => Math.sin(index) / (1 + (index % 7)));
+    expect(vectorLiteral(long)).toBe(steps(long));
+    expect(vectorLiteral([12345.678, -0.25])).toBe('[1234567800000e-8,-25000000e-8]');
+    const imported = [12345.678, -9.99e8, 0.5];
+    expect(vectorLiteral(imported)).toBe(steps(imported));
+    expect(vectorLiteral(imported)).toBe('[1234567800000e-8,-99900000000000000e-8,50000000e-8]');
+  });
+
   it('writes an empty vector as an empty list', () => {
     expect(vectorLiteral([])).toBe('[]');
   });
