@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { AppConfig } from '@app/core';
+import { VectorIndexService } from '@app/memories';
 import { WorkerMetricsServer } from '../../apps/worker/src/metrics-server';
 import { WorkerModule } from '../../apps/worker/src/worker.module';
 import { eventually } from '../utils/events';
@@ -156,6 +157,23 @@ describe('metrics: Prometheus scrape of the API and the in-process worker', () =
     expect(sampleValue(samples, 'mem0_queue_jobs', { queue: 'webhook-delivery', state: 'delayed' })).toBe(1);
     const retries = { queue: 'webhook-delivery', job: 'deliver-webhook' };
     expect(sampleValue(samples, 'mem0_job_failures_total', retries)).toBe(1);
+  });
+
+  it('shows the vectors waiting for the worker to index them', async () => {
+    const tenant = await t.newTenant('metrics-vectors');
+    const added = await request(t.http)
+      .post('/v3/memories/add/')
+      .set(as(tenant))
+      .send({ messages: 'Keeps a sourdough starter alive.', user_id: 'v', infer: false })
+      .expect(200);
+    const id = (added.body as { results: { id: string }[] }).results[0].id;
+    expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(0);
+    // As a batch update leaves it, before its indexing job runs.
+    await t.prisma
+      .$executeRaw`UPDATE memories SET pending_embedding = embedding, embedding = NULL WHERE id = ${id}::uuid`;
+    expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(1);
+    await t.app.get(VectorIndexService).handleIndexPending({ projectId: tenant.projectId });
+    expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(0);
   });
 
   it('serves the worker process its own registry on WORKER_METRICS_PORT, with the same token', async () => {

@@ -2,13 +2,14 @@ import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { FastifyReply } from 'fastify';
 import { AppError, ErrorCode, MetricsService } from '@app/core';
+import { VectorIndexService } from '@app/memories';
 import { QueueName, QueueService } from '@app/queue';
 import { Public } from '../http/decorators';
 
 /**
  * Prometheus metrics of the API process: off unless METRICS_ENABLED (404), and with METRICS_TOKEN
- * set only for `Authorization: Bearer <token>` (401). Queue depths are read from BullMQ here, once
- * per scrape, so the worker's registry leaves them out.
+ * set only for `Authorization: Bearer <token>` (401). Queue depths (from BullMQ) and the vectors waiting
+ * for indexing (from Postgres) are read here, once per scrape, so the worker's registry leaves them out.
  */
 @ApiTags('operations')
 @Public()
@@ -17,7 +18,12 @@ export class MetricsController {
   constructor(
     private readonly metrics: MetricsService,
     queue: QueueService,
+    vectorIndexes: VectorIndexService,
   ) {
+    metrics.onScrape(async () => {
+      metrics.pendingVectors.reset();
+      metrics.pendingVectors.set(await vectorIndexes.pendingCount());
+    });
     metrics.onScrape(async () => {
       // Reset first: a failed read leaves the gauges out instead of showing the last values.
       metrics.queueJobs.reset();

@@ -62,6 +62,11 @@ export class MetricsService {
     'Webhook deliveries waiting for their next attempt, read at scrape time',
     [],
   );
+  readonly pendingVectors = this.gauge(
+    'mem0_pending_vectors',
+    'Memories whose new vector (from a batch update) waits for the worker to move it into the HNSW index, read at scrape time',
+    [],
+  );
   readonly searchPlans = this.counter(
     'mem0_search_plans_total',
     'Searches by the plan chosen for the vector channel (exact, hnsw)',

@@ -50,6 +50,13 @@ export class VectorIndexRepository {
       WHERE m.id = p.id`;
   }
 
+  /** Vectors pending across projects (read through their partial index). */
+  async countPending(): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM memories WHERE pending_embedding IS NOT NULL`;
+    return row.count;
+  }
+
   /** Projects with vectors pending since before `before` (their indexing job is late or was lost). */
   async pendingProjects(before: Date, limit: number): Promise<string[]> {
     const rows = await this.prisma.$queryRaw<{ projectId: string }[]>`

@@ -24,6 +24,11 @@ export class VectorIndexService {
     this.logger.log(`vector index ${name} ready for ${this.embedder.id}`);
   }
 
+  /** How many vectors wait for indexing, in every project (the metrics' backlog). */
+  pendingCount(): Promise<number> {
+    return this.indexes.countPending();
+  }
+
   /** Indexes every vector of the project still pending, a chunk at a time (short row locks). */
   async handleIndexPending({ projectId }: { projectId: string }): Promise<JobStatus> {
     let moved = 0;
