@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
 import { dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/database';
 import { option, startServer, summarize, writeResult } from '../lib';
-import { queryTexts, rng, USERS } from './data';
+import { queryTexts, rng } from './data';
 import { grow, projectOfKey } from './seed';
 import {
   apiFilters,
@@ -24,6 +24,7 @@ import {
   QuerySpec,
   SCENARIO_LABELS,
   SCENARIOS,
+  requestUsers,
   ScenarioName,
   TOP_K,
 } from './sql';
@@ -76,7 +77,7 @@ function bodiesFor(scenario: ScenarioName, count: number): string[] {
       scenario,
       text,
       vector: `[${embedder.embedOne(text).join(',')}]`,
-      users: Array.from({ length: scenario === 'or3' ? 3 : 1 }, () => `u${pick.int(USERS)}`),
+      users: requestUsers(scenario, pick),
       bucket: pick.int(100),
     };
     return JSON.stringify({ query: spec.text, filters: apiFilters(spec), top_k: TOP_K });

@@ -3,11 +3,16 @@
  * so a database grown from 10k to 100k to 1M holds exactly the rows a fresh 1M seed would.
  *
  * Owners: 90% of rows have a user_id drawn uniformly from 1000 users (u0..u999), 10% an agent_id
- * (agent0..agent19) and no user_id. metadata.bucket = i % 100 (so one bucket is 1% of the rows),
+ * (agent0..agent19) and no user_id; so a u-user's scope grows with the table (about 9 rows at 10k, 900 at
+ * 1M). Rows i < 10,000 with i % 11 = 0 (909) belong instead to 100 users of fixed size (s0..s99, about 9
+ * each): the same scopes at every size, for search cost against the table's size alone. metadata.bucket = i % 100 (so one bucket is 1% of the rows),
  * categories follow the template's topic, created_at is spread uniformly over the last 365 days.
  */
 
 export const USERS = 1000;
+export const FIXED_USERS = 100;
+/** Rows below this index may belong to the fixed-size users (the smallest size the bench grows to). */
+const FIXED_USER_ROWS = 10_000;
 const AGENTS = 20;
 const DAY_MS = 86_400_000;
 
@@ -55,7 +60,7 @@ const GENRES = 'jazz techno folk opera punk reggae blues hip-hop classical count
 const CONDITIONS = 'asthma migraines insomnia diabetes back pain hay fever lactose intolerance'.split(' ');
 const SOURCES = ['chat', 'email', 'import', 'voice', 'mobile'];
 
-interface Picker {
+export interface Picker {
   int(n: number): number;
   pick<T>(items: readonly T[]): T;
 }
@@ -165,10 +170,13 @@ export function syntheticRow(i: number, now: number): SyntheticRow {
   const p = rng(Math.imul(i + 1, 0x9e3779b1) ^ 0x5bd1e995);
   const [category, render] = p.pick(TEMPLATES);
   const isAgent = p.int(10) === 0;
+  const text = render(p) + Array.from({ length: 1 + p.int(2) }, () => p.pick(SUFFIXES)(p)).join('');
+  const owner = isAgent ? `agent${p.int(AGENTS)}` : `u${p.int(USERS)}`;
+  const fixed = i < FIXED_USER_ROWS && i % 11 === 0;
   return {
-    text: render(p) + Array.from({ length: 1 + p.int(2) }, () => p.pick(SUFFIXES)(p)).join(''),
-    userId: isAgent ? null : `u${p.int(USERS)}`,
-    agentId: isAgent ? `agent${p.int(AGENTS)}` : null,
+    text,
+    userId: fixed ? `s${i % FIXED_USERS}` : isAgent ? null : owner,
+    agentId: !fixed && isAgent ? owner : null,
     metadata: { bucket: i % 100, source: SOURCES[p.int(SOURCES.length)] },
     categories: [category],
     createdAt: new Date(now - p.int(365 * DAY_MS)),

@@ -20,7 +20,7 @@ import { Pool } from 'pg';
 import { HashEmbedder } from '../../libs/ai/src/offline/hash-embedder';
 import { databaseName, dropDatabase, ensureDatabase, migrate } from '../../scripts/lib/database';
 import { option, startServer, writeResult } from '../lib';
-import { queryTexts, rng, USERS } from './data';
+import { queryTexts, rng } from './data';
 import type { HttpJob, LoadResult } from './load-http';
 import type { SqlJob, SqlLoadResult } from './load-sql';
 import { CpuShare, cpuSampler, waitForQuiet } from './cpu';
@@ -34,6 +34,7 @@ import {
   QuerySpec,
   SCENARIO_LABELS,
   SCENARIOS,
+  requestUsers,
   ScenarioName,
   TOP_K,
 } from './sql';
@@ -88,7 +89,7 @@ function buildSpecs(): Record<ScenarioName, QuerySpec[]> {
       text,
       // libs/memories/src/memory/vector.ts: full precision, as the server sends it.
       vector: `[${embedder.embedOne(text).join(',')}]`,
-      users: Array.from({ length: scenario === 'or3' ? 3 : 1 }, () => `u${pick.int(USERS)}`),
+      users: requestUsers(scenario, pick),
       bucket: pick.int(100),
     }));
   });

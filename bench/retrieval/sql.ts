@@ -15,6 +15,7 @@ import {
   scopeWhere,
 } from '../../libs/memories/src/retrieval/retrieval.repository';
 import { candidatePool } from '../../libs/memories/src/retrieval/retrieval.service';
+import { FIXED_USERS, Picker, USERS } from './data';
 
 export const EMBEDDER = 'hash-v1-384';
 export const DIMENSIONS = 384;
@@ -24,15 +25,24 @@ export const TOP_K = 10;
 /** What each channel brings for a search of TOP_K, as RetrievalService asks. */
 export const POOL = candidatePool(TOP_K);
 
-export type ScenarioName = 'broad' | 'metadata' | 'or3' | 'user';
-export const SCENARIOS: ScenarioName[] = ['broad', 'metadata', 'or3', 'user'];
+export type ScenarioName = 'broad' | 'metadata' | 'or3' | 'user' | 'fixed';
+export const SCENARIOS: ScenarioName[] = ['broad', 'metadata', 'or3', 'user', 'fixed'];
 
 export const SCENARIO_LABELS: Record<ScenarioName, string> = {
   broad: '(a) broad user_id=*',
   metadata: '(b) user_id=* AND bucket (1%)',
   or3: '(c) OR of 3 users',
   user: '(d) one user',
+  fixed: '(e) one user, fixed size',
 };
+
+/** The users a request of the scenario filters on: 3 for `or3`, 1 for `user` and `fixed`. */
+export function requestUsers(scenario: ScenarioName, pick: Picker): string[] {
+  if (scenario === 'fixed') {
+    return [`s${pick.int(FIXED_USERS)}`];
+  }
+  return Array.from({ length: scenario === 'or3' ? 3 : 1 }, () => `u${pick.int(USERS)}`);
+}
 
 /** One request's inputs: the API body and the matching SQL parameters. */
 export interface QuerySpec {
@@ -40,7 +50,7 @@ export interface QuerySpec {
   text: string;
   /** pgvector text literal of the embedded query. */
   vector: string;
-  /** Users of `or3` (3) or `user` (1); bucket of `metadata`. */
+  /** Users of `or3` (3), `user` or `fixed` (1); bucket of `metadata`. */
   users: string[];
   bucket: number;
 }
@@ -54,6 +64,7 @@ export function apiFilters(spec: QuerySpec): Record<string, unknown> {
     case 'or3':
       return { OR: spec.users.map((user) => ({ user_id: user })) };
     case 'user':
+    case 'fixed':
       return { user_id: spec.users[0] };
   }
 }
