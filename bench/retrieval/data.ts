@@ -5,8 +5,9 @@
  * Owners: 90% of rows have a user_id drawn uniformly from 1000 users (u0..u999), 10% an agent_id
  * (agent0..agent19) and no user_id; so a u-user's scope grows with the table (about 9 rows at 10k, 900 at
  * 1M). Rows i < 10,000 with i % 11 = 0 (909) belong instead to 100 users of fixed size (s0..s99, about 9
- * each): the same scopes at every size, for search cost against the table's size alone. metadata.bucket = i % 100 (so one bucket is 1% of the rows),
- * categories follow the template's topic, created_at is spread uniformly over the last 365 days.
+ * each): the same scopes at every size, for search cost against the table's size alone.
+ * metadata.bucket = i % 100 (so one bucket is 1% of the rows), categories follow the template's topic,
+ * created_at is spread uniformly over the last 365 days.
  */
 
 export const USERS = 1000;
