@@ -4,6 +4,7 @@ import { JobSweeper } from '@app/memories';
 import { eventually } from '../utils/events';
 import { projectState } from '../utils/project-state';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+import { leavePending, vectorState } from '../utils/vectors';
 
 describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/batch/)', () => {
   let t: TestApp;
@@ -46,14 +47,6 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
       await t.prisma.$queryRaw<{ e: string }[]>`
         SELECT coalesce(embedding, pending_embedding)::text AS e FROM memories WHERE id = ${id}::uuid`
     )[0]?.e;
-
-  /** Where a memory's vector is: in `embedding` (so in the HNSW index), or pending beside it. */
-  const vectorState = async (id: string) =>
-    (
-      await t.prisma.$queryRaw<{ indexed: boolean; pending: boolean }[]>`
-        SELECT embedding IS NOT NULL AS indexed, pending_embedding IS NOT NULL AS pending
-        FROM memories WHERE id = ${id}::uuid`
-    )[0];
 
   it('updates texts and metadata in one go: history, webhooks, new vectors and categories', async () => {
     const [first, second] = await seed(a, ['Likes green tea', 'Works at Initech']);
@@ -141,7 +134,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
       .expect(200);
     const vectors = await Promise.all(ids.map(embeddingOf));
     await eventually(async () => {
-      const states = await Promise.all(ids.map(vectorState));
+      const states = await Promise.all(ids.map((id) => vectorState(t, id)));
       return states.every((state) => state.indexed && !state.pending) ? true : undefined;
     });
     expect(await Promise.all(ids.map(embeddingOf))).toEqual(vectors);
@@ -156,17 +149,16 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
   it("keeps a later single update's vector over a pending one; the sweep indexes vectors whose job was lost", async () => {
     const [id, lost] = await seed(a, ['Sings in a choir', 'Paints watercolours']);
     // A batch update's vector that was never indexed (its job lost), then a single update of the same memory.
-    await t.prisma.$executeRaw`
-      UPDATE memories SET pending_embedding = embedding, embedding = NULL WHERE id IN (${id}::uuid, ${lost}::uuid)`;
+    await leavePending(t, [id, lost]);
     await request(t.http).put(`/v1/memories/${id}/`).set(as(a)).send({ text: 'Sings in a jazz band' }).expect(200);
-    expect(await vectorState(id)).toEqual({ indexed: true, pending: false });
+    expect(await vectorState(t, id)).toEqual({ indexed: true, pending: false });
     const sung = await embeddingOf(id);
 
     await t.prisma.$executeRaw`UPDATE memories SET updated_at = now() - interval '1 hour' WHERE id = ${lost}::uuid`;
     const report = await t.app.get(JobSweeper).sweep();
     expect(report.requeued).toBeGreaterThanOrEqual(1);
-    await eventually(async () => ((await vectorState(lost)).indexed ? true : undefined));
-    expect(await vectorState(lost)).toEqual({ indexed: true, pending: false });
+    await eventually(async () => ((await vectorState(t, lost)).indexed ? true : undefined));
+    expect(await vectorState(t, lost)).toEqual({ indexed: true, pending: false });
     expect(await embeddingOf(id)).toEqual(sung);
   });
 

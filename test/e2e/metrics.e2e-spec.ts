@@ -9,6 +9,7 @@ import { eventually } from '../utils/events';
 import { parsePrometheus, PromSample, sampleValue } from '../utils/prometheus';
 import { queuesIdle } from '../utils/queues';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+import { leavePending } from '../utils/vectors';
 import { WebhookReceiver } from '../utils/webhook-receiver';
 
 const TOKEN = 'metrics-scrape-token-0123456789';
@@ -169,8 +170,7 @@ describe('metrics: Prometheus scrape of the API and the in-process worker', () =
     const id = (added.body as { results: { id: string }[] }).results[0].id;
     expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(0);
     // As a batch update leaves it, before its indexing job runs.
-    await t.prisma
-      .$executeRaw`UPDATE memories SET pending_embedding = embedding, embedding = NULL WHERE id = ${id}::uuid`;
+    await leavePending(t, [id]);
     expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(1);
     await t.app.get(VectorIndexService).handleIndexPending({ projectId: tenant.projectId });
     expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(0);

@@ -4,6 +4,7 @@ import { Embedder, EMBEDDER } from '@app/ai';
 import { parseFilter } from '@app/filters';
 import { RetrievalService, VectorIndexService } from '@app/memories';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+import { vectorState } from '../utils/vectors';
 
 const TOPICS = ['hiking', 'ramen', 'piano', 'chess', 'sailing', 'painting', 'jazz', 'tennis', 'sushi', 'poetry'];
 
@@ -85,10 +86,7 @@ describe('search plans', () => {
     };
     try {
       // No worker runs here: the vector stays pending until indexed by hand.
-      const [state] = await t.prisma.$queryRaw<{ indexed: boolean; pending: boolean }[]>`
-        SELECT embedding IS NOT NULL AS indexed, pending_embedding IS NOT NULL AS pending FROM memories
-        WHERE id = ${id}::uuid`;
-      expect(state).toEqual({ indexed: false, pending: true });
+      expect(await vectorState(t, id)).toEqual({ indexed: false, pending: true });
       expect(await top(t)).toEqual({ plan: 'hnsw', first: id, count: 3 });
       expect(await top(exactApp)).toEqual({ plan: 'exact', first: id, count: 3 });
 
