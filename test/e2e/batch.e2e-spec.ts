@@ -27,7 +27,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
         WHERE l.memory_id = ${id}::uuid ORDER BY e.key`
     ).map((row) => row.key);
 
-  /** Stores texts verbatim (infer=false) and returns their ids in order. */
+  /** Stores texts verbatim (infer=false) and returns their ids in order, once the worker has indexed them. */
   async function seed(tenant: Tenant, texts: string[], extra: Record<string, unknown> = {}): Promise<string[]> {
     const ids: string[] = [];
     for (const text of texts) {
@@ -38,6 +38,10 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
         .expect(200);
       ids.push(response.body.results[0].id);
     }
+    await eventually(async () => {
+      const states = await Promise.all(ids.map((id) => vectorState(t, id)));
+      return states.every((state) => state.indexed) ? true : undefined;
+    });
     return ids;
   }
 

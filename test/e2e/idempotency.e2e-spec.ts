@@ -2,8 +2,9 @@ import request from 'supertest';
 import { Prisma } from '@app/core';
 import { AddMemoriesDto, IngestionService, toAddRequest } from '@app/memories';
 import { JobStatus } from '@app/queue';
-import { EventBody, waitForEvent } from '../utils/events';
+import { EventBody, eventually, waitForEvent } from '../utils/events';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
+import { vectorState } from '../utils/vectors';
 
 const PARALLEL = 50;
 
@@ -77,6 +78,29 @@ describe('Idempotency-Key and race-free adds (real worker)', () => {
       expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
       expect(responses.flatMap((response) => response.body.results)).toHaveLength(1);
       expect(await listMemories(a, 'verbatim')).toHaveLength(1);
+    });
+
+    it('infer=false: parallel verbatim adds in several scopes are searchable at once and indexed by the worker', async () => {
+      const a = await t.newTenant('verbatim-index');
+      const texts = Array.from({ length: 30 }, (_, i) => `Ferry number ${i} leaves Split at dawn`);
+      const responses = await Promise.all(
+        texts.map((content, i) =>
+          add(a, { messages: [{ role: 'user', content }], user_id: `scope-${i % 5}`, infer: false }).expect(200),
+        ),
+      );
+      const ids = responses.map((response) => response.body.results[0].id as string);
+      expect(new Set(ids).size).toBe(texts.length);
+      // Answered before the worker has indexed them: a search ranks a pending vector exactly.
+      const found = await request(t.http)
+        .post('/v3/memories/search/')
+        .set(as(a))
+        .send({ query: texts[7], filters: { user_id: 'scope-2' }, top_k: 1 })
+        .expect(200);
+      expect(found.body.results.map((hit: { id: string }) => hit.id)).toEqual([ids[7]]);
+      await eventually(async () => {
+        const states = await Promise.all(ids.map((id) => vectorState(t, id)));
+        return states.every((state) => state.indexed && !state.pending) ? true : undefined;
+      });
     });
   });
 

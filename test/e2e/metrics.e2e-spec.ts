@@ -168,7 +168,8 @@ describe('metrics: Prometheus scrape of the API and the in-process worker', () =
       .send({ messages: 'Keeps a sourdough starter alive.', user_id: 'v', infer: false })
       .expect(200);
     const id = (added.body as { results: { id: string }[] }).results[0].id;
-    expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(0);
+    // The worker indexes the add's vector.
+    await eventually(async () => (sampleValue(await scrape(), 'mem0_pending_vectors') === 0 ? true : undefined));
     // As a batch update leaves it, before its indexing job runs.
     await leavePending(t, [id]);
     expect(sampleValue(await scrape(), 'mem0_pending_vectors')).toBe(1);

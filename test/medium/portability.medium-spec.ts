@@ -42,11 +42,12 @@ describe('lossless project export and import (npm run admin -- export / import)'
 
   /**
    * Every column but project_id and the arrival sequence (each database numbers its own), the vector as
-   * text; history and entities likewise (entity ids are serials).
+   * text wherever it is (indexed or still pending); history and entities likewise (entity ids are serials).
    */
   async function dump(t: TestApp, projectId: string) {
     const memories = await t.prisma.$queryRaw<unknown[]>`
-      SELECT to_jsonb(m) - 'project_id' - 'embedding' - 'seq' AS row, m.embedding::text AS embedding
+      SELECT to_jsonb(m) - 'project_id' - 'embedding' - 'pending_embedding' - 'seq' AS row,
+        coalesce(m.embedding, m.pending_embedding)::text AS embedding
       FROM memories m WHERE m.project_id = ${projectId}::uuid ORDER BY m.id`;
     const history = await t.prisma.$queryRaw<unknown[]>`
       SELECT to_jsonb(h) - 'project_id' AS row FROM memory_history h WHERE h.project_id = ${projectId}::uuid

@@ -3,13 +3,14 @@ import { TestApp } from './test-app';
 
 /**
  * Everything a refused write must leave untouched in a project, read once the worker has categorised
- * its memories (so a late categorisation cannot pass for a change).
+ * its memories and indexed their vectors (so the worker's late work cannot pass for a change).
  */
 export async function projectState(t: TestApp, projectId: string) {
   await eventually(async () => {
     const [{ pending }] = await t.prisma.$queryRaw<{ pending: number }[]>`
       SELECT count(*)::int AS pending FROM memories
-      WHERE project_id = ${projectId}::uuid AND coalesce(cardinality(categories), 0) = 0`;
+      WHERE project_id = ${projectId}::uuid
+        AND (coalesce(cardinality(categories), 0) = 0 OR pending_embedding IS NOT NULL)`;
     return pending === 0 ? true : undefined;
   });
   return {

@@ -70,7 +70,10 @@ export class QueueService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Enqueues a job; `jobId` makes a naturally unique job idempotent (BullMQ ignores a duplicate id). */
-  async add(item: JobItem, options: Pick<JobsOptions, 'jobId' | 'attempts' | 'backoff' | 'delay'> = {}): Promise<void> {
+  async add(
+    item: JobItem,
+    options: Pick<JobsOptions, 'jobId' | 'attempts' | 'backoff' | 'delay' | 'deduplication'> = {},
+  ): Promise<void> {
     const queue = JOB_QUEUE[item.name];
     await inSpan(`publish ${queue}`, { kind: SpanKind.PRODUCER, attributes: { 'mem0.job': item.name } }, async () => {
       // The worker continues the request's trace from here (see the processors).

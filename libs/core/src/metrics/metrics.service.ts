@@ -64,7 +64,7 @@ export class MetricsService {
   );
   readonly pendingVectors = this.gauge(
     'mem0_pending_vectors',
-    'Memories whose new vector (from a batch update) waits for the worker to move it into the HNSW index, read at scrape time',
+    'Memories whose new vector (from a batch update or a verbatim add) waits for the worker to move it into the HNSW index, read at scrape time',
     [],
   );
   readonly searchPlans = this.counter(

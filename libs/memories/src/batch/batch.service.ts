@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Embedder, EMBEDDER } from '@app/ai';
 import { AppError, ErrorCode, isObject, isUuid } from '@app/core';
 import { JobName, QueueService } from '@app/queue';
@@ -12,6 +12,7 @@ import { WriteContext } from '../memory/memory-rows';
 import { Scope } from '../memory/memory.types';
 import { CategorizationService } from '../ingestion/categorization.service';
 import { ProfilesService } from '../profiles/profiles.service';
+import { VectorIndexService } from '../maintenance/vector-index.service';
 
 export const MAX_BATCH = 1000;
 
@@ -64,8 +65,6 @@ function updateOf(item: unknown): BatchUpdate {
  */
 @Injectable()
 export class BatchService {
-  private readonly logger = new Logger(BatchService.name);
-
   constructor(
     private readonly memories: MemoriesRepository,
     private readonly batchUpdates: BatchUpdatesRepository,
@@ -73,6 +72,7 @@ export class BatchService {
     private readonly projects: ProjectsService,
     private readonly profiles: ProfilesService,
     private readonly categorization: CategorizationService,
+    private readonly vectorIndex: VectorIndexService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
@@ -126,7 +126,8 @@ export class BatchService {
       return changedUsers;
     });
     if (changed.length > 0) {
-      await this.indexVectors(projectId);
+      // Searched exactly until the job indexes them.
+      await this.vectorIndex.indexLater(projectId);
     }
     if (inline) {
       // Where the categorisation job would have checked them: profiles may fall due.
@@ -144,16 +145,6 @@ export class BatchService {
     const context: WriteContext = { embedder: this.embedder.id, input: null };
     const removed = await this.memories.transaction((tx) => this.memories.deleteIn(tx, projectId, ids, context));
     return { message: `Successfully deleted ${removed.length} memories` };
-  }
-
-  /**
-   * The new vectors are searched exactly until this job indexes them; the update has committed, so a
-   * queue outage only delays that, and the job sweeper queues it again.
-   */
-  private async indexVectors(projectId: string): Promise<void> {
-    await this.queue.add({ name: JobName.IndexVectors, data: { projectId } }).catch((error: unknown) => {
-      this.logger.warn({ projectId, err: error }, 'vector indexing not queued; the job sweeper will');
-    });
   }
 
   /** The project's rows for these ids; any id missing here (unknown or another project's) refuses the batch. */

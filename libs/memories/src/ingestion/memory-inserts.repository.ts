@@ -29,9 +29,17 @@ export class MemoryInsertsRepository {
    * Inserts new memories (ids chosen by the caller: a re-run skips the ones already there, and writes
    * nothing else for them). Adds call it inside `inScopes`, after their duplicate check, so that parallel
    * adds of a scope cannot both insert. Each history entry's input is the memory's own `input`, else the
-   * context's (the add's messages). Returns the memories inserted, in the order given.
+   * context's (the add's messages). With `pendingVectors` the vectors wait beside the HNSW index for the
+   * IndexVectors job (the caller queues it once committed), so the insert does no graph inserts. Returns
+   * the memories inserted, in the order given.
    */
-  async insertIn(tx: Tx, projectId: string, items: NewMemory[], context: WriteContext): Promise<Memory[]> {
+  async insertIn(
+    tx: Tx,
+    projectId: string,
+    items: NewMemory[],
+    context: WriteContext,
+    { pendingVectors = false } = {},
+  ): Promise<Memory[]> {
     if (items.length === 0) {
       return [];
     }
@@ -43,7 +51,7 @@ export class MemoryInsertsRepository {
       inserted AS (
         INSERT INTO memories AS m (id, project_id, memory, hash, user_id, agent_id, app_id, run_id, metadata,
           immutable, expiration_date, source_event_id, created_at, updated_at, event_start, event_end, categories,
-          embedder, embedding)
+          embedder, ${Prisma.raw(pendingVectors ? 'pending_embedding' : 'embedding')})
         SELECT r.id, ${projectId}::uuid, r.memory, r.hash, r.user_id, r.agent_id, r.app_id, r.run_id,
           r.metadata::jsonb, r.immutable, r.expiration_date, r.source_event_id, r.created_at, r.created_at,
           r.event_start, r.event_end, ARRAY(SELECT jsonb_array_elements_text(r.categories::jsonb)),

@@ -17,6 +17,7 @@ import { resultItem, toNewMemory } from './add-rows';
 import { CategorizationService } from './categorization.service';
 import { ProfilesService } from '../profiles/profiles.service';
 import { Coalescer } from '../memory/coalescer';
+import { VectorIndexService } from '../maintenance/vector-index.service';
 
 /** Messages of a verbatim add written at a time (other requests are served between its batches). */
 const VERBATIM_BATCH = 50;
@@ -43,7 +44,9 @@ interface Pending {
  * batches waiting for a project are written together, in one transaction under their scopes' locks
  * (duplicate check, inserts, the adds' events), so concurrent adds share round trips; a group that fails
  * is retried one batch at a time. Two groups may be in flight: their scopes' locks (taken in one order)
- * and the duplicate check under them keep a text from being stored twice.
+ * and the duplicate check under them keep a text from being stored twice. The new vectors wait beside
+ * the HNSW index for the worker (searches rank them exactly meanwhile): the graph inserts would otherwise
+ * take most of the transaction, with its scopes locked and the clients waiting.
  */
 @Injectable()
 export class VerbatimAddsService {
@@ -63,6 +66,7 @@ export class VerbatimAddsService {
     private readonly projects: ProjectsService,
     private readonly profiles: ProfilesService,
     private readonly categorization: CategorizationService,
+    private readonly vectorIndex: VectorIndexService,
     @Inject(EMBEDDER) private readonly embedder: Embedder,
   ) {}
 
@@ -167,7 +171,8 @@ export class VerbatimAddsService {
     const stored = await this.memories.inScopes(projectId, scopes, async (tx) => {
       const seen = await this.groups.stored(projectId, items, tx);
       const kept = items.filter((item) => !seen.has(scopedHashKey(item)) && seen.add(scopedHashKey(item)));
-      const inserted = await this.inserts.insertIn(tx, projectId, kept, { embedder: this.embedder.id, input: null });
+      const context = { embedder: this.embedder.id, input: null };
+      const inserted = await this.inserts.insertIn(tx, projectId, kept, context, { pendingVectors: true });
       const rows = group.map((batch) => inserted.filter((row) => row.sourceEventId === batch.eventId));
       const events = group.flatMap((batch, index) =>
         batch.event
@@ -177,6 +182,9 @@ export class VerbatimAddsService {
       await this.groups.finish(tx, projectId, events);
       return rows;
     });
+    if (stored.some((rows) => rows.length > 0)) {
+      await this.vectorIndex.indexLater(projectId);
+    }
     const categorised = stored.flatMap((rows, index) =>
       this.categorization.inline(group[index].request.pipeline) ? rows : [],
     );

@@ -6,6 +6,7 @@ import { ExportsRepository } from '../exports/exports.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
 import { JobSweeper } from './job-sweeper.service';
 import { VectorIndexRepository } from './vector-index.repository';
+import { VectorIndexService } from './vector-index.service';
 
 /**
  * The worker side of durable acceptance: the sweep that gets every accepted event and export finished, and
@@ -19,6 +20,7 @@ import { VectorIndexRepository } from './vector-index.repository';
     EventsRepository,
     ExportsRepository,
     VectorIndexRepository,
+    VectorIndexService,
     JobSweeper,
   ],
   exports: [JobSweeper],

@@ -5,7 +5,7 @@ import { AddRequest } from '../memory/memory.types';
 import { EventsRepository, SweepCursor } from '../events/events.repository';
 import { ExportRow, ExportsRepository } from '../exports/exports.repository';
 import { MemoriesRepository } from '../memory/memories.repository';
-import { VectorIndexRepository } from './vector-index.repository';
+import { VectorIndexService } from './vector-index.service';
 
 const BATCH = 200;
 /** Rows checked per sweep at most; a longer backlog is walked over the next sweeps. */
@@ -45,7 +45,7 @@ export interface SweepReport {
  * could not be written); the sweep queues it again or, past JOB_MAX_AGE_MS, fails it with the reason.
  * A timer rather than a BullMQ job scheduler, since Redis being away is one of the cases it handles.
  * Sweeps in several workers may overlap: job ids are the record ids, so a second enqueue is ignored.
- * Vectors a batch update left pending past JOB_SWEEP_AFTER_MS get their project's indexing job again
+ * Vectors left pending past JOB_SWEEP_AFTER_MS get their project's indexing job again
  * (a job that finds nothing left to move does nothing).
  */
 @Injectable()
@@ -60,7 +60,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly events: EventsRepository,
     private readonly exports: ExportsRepository,
     private readonly memories: MemoriesRepository,
-    private readonly vectorIndexes: VectorIndexRepository,
+    private readonly vectorIndex: VectorIndexService,
     private readonly queue: QueueService,
     private readonly config: AppConfig,
   ) {}
@@ -101,10 +101,7 @@ export class JobSweeper implements OnApplicationBootstrap, OnModuleDestroy {
       (cursor) => this.exports.unfinished(before, cursor, BATCH),
       (row) => this.recoverExport(row, report),
     );
-    for (const projectId of await this.vectorIndexes.pendingProjects(before, BATCH)) {
-      await this.queue.add({ name: JobName.IndexVectors, data: { projectId } });
-      report.requeued += 1;
-    }
+    report.requeued += await this.vectorIndex.indexLate(before, BATCH);
     if (report.requeued + report.failed + report.settled > 0) {
       this.logger.warn(report, 'job sweep recovered unfinished work');
     }

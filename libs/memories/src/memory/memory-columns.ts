@@ -28,7 +28,8 @@ export const MEMORY_ROW = Prisma.raw(
 );
 
 /**
- * A memory's vector wherever it is: a batch update leaves its new vector in `pending_embedding` (and the
- * embedding NULL, out of the HNSW index) until the worker moves it in, and every read sees it meanwhile.
+ * A memory's vector wherever it is: a batch update or a verbatim add leaves its new vector in
+ * `pending_embedding` (and the embedding NULL, out of the HNSW index) until the worker moves it in, and
+ * every read sees it meanwhile.
  */
 export const MEMORY_VECTOR = Prisma.raw('coalesce(m.embedding, m.pending_embedding)');

@@ -118,7 +118,7 @@ export function candidatesStatement(
   // rarity needs it) and what was stored right before and after each memory of its scope (the
   // conversation around it). Broad plan: the HNSW walk gives the candidates and BM25 re-ranks them
   // (scoring every keyword match of a broad scope would cost more than the walk), without
-  // neighbours, plus the vectors a batch update left for the worker to index, ranked exactly. The plain
+  // neighbours, plus the vectors still waiting for the worker to index them, ranked exactly. The plain
   // (uncast) column cannot use the HNSW index, whose expression is embedding::vector(N). Relaxed-order
   // iterative scans may return neighbours slightly out of order; the ranking absorbs it.
   const scoped =
