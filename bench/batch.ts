@@ -3,7 +3,8 @@
  * (`PUT /v1/batch/`, every text changed, so each is re-embedded and re-annotated) and of a 1000-item
  * batch delete (`DELETE /v1/batch/`), several runs each (the update also until the worker has categorised
  * what it changed and moved its new vectors into the HNSW index), and the throughput of synchronous verbatim adds
- * (`POST /v3/memories/add/`, infer=false, one message each) from concurrent clients.
+ * (`POST /v3/memories/add/`, infer=false, one message each, 50 users) from concurrent clients (autocannon, in a
+ * process of its own), as answered and until the worker has indexed their vectors, with the CPU each add took.
  *
  *   npm run build && npm run bench:batch -- [--runs 5] [--items 1000] [--adds 2000] [--concurrency 8]
  *
@@ -12,8 +13,11 @@
  * overlap it.
  */
 import { Client } from 'pg';
-import { dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
+import { databaseName, dropDatabase, ensureDatabase, migrate } from '../scripts/lib/database';
 import { numberOption, rssMiB, startServer, summarize, writeResult } from './lib';
+import { cpuSampler } from './retrieval/cpu';
+import type { HttpJob, LoadResult } from './retrieval/load-http';
+import { runChild } from './retrieval/report';
 
 const RUNS = numberOption('runs', 5);
 const ITEMS = numberOption('items', 1000);
@@ -97,23 +101,36 @@ async function main(): Promise<void> {
   }
 
   await settled();
-  const adds: number[] = [];
-  let next = 0;
-  const client = async () => {
-    while (next < ADDS) {
-      const index = next++;
-      adds.push(
-        await timed('POST', '/v3/memories/add/', {
-          messages: [{ role: 'user', content: sentence(index, 'verbatim') }],
-          user_id: `user-${index % 50}`,
-          infer: false,
-        }),
-      );
-    }
+  // The clients run in a process of their own (autocannon), each add a different text.
+  const bodies = Array.from({ length: ADDS }, (_, index) =>
+    JSON.stringify({
+      messages: [{ role: 'user', content: sentence(index, 'verbatim') }],
+      user_id: `user-${index % 50}`,
+      infer: false,
+    }),
+  );
+  const [apiPid, workerPid] = server.pids;
+  const cpu = cpuSampler(databaseName(databaseUrl), { api: apiPid, worker: workerPid });
+  const job: HttpJob = {
+    url: server.baseUrl,
+    path: '/v3/memories/add/',
+    key: KEY,
+    bodies,
+    connections: CONCURRENCY,
+    duration: 600,
+    amount: ADDS,
+    emptyPrefix: '{"results":[]}',
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, client));
-  const seconds = (performance.now() - started) / 1000;
+  const load = await runChild<LoadResult>('load-http.ts', job);
+  const answered = performance.now();
+  if (load.completed !== ADDS) {
+    throw new Error(`verbatim adds: ${load.completed} of ${ADDS} answered 2xx (${load.error_samples.join('; ')})`);
+  }
+  // Adds answer before the worker has moved their vectors into the HNSW index: throughput until it has.
+  await settled();
+  const indexedSeconds = load.seconds + (performance.now() - answered) / 1000;
+  const share = cpu.stop();
+  const cpuPerAdd = (role: string) => Number(((share.seconds_by_role[role] * 1000) / ADDS).toFixed(2));
   const [apiRss, workerRss] = server.pids.map(rssMiB);
   await db.end();
   await server.stop();
@@ -131,9 +148,14 @@ async function main(): Promise<void> {
     verbatim_adds: {
       adds: ADDS,
       concurrency: CONCURRENCY,
-      seconds: Number(seconds.toFixed(2)),
-      adds_per_second: Number((ADDS / seconds).toFixed(1)),
-      latency_ms: rounded(adds),
+      seconds: load.seconds,
+      adds_per_second: Number((ADDS / load.seconds).toFixed(1)),
+      indexed_seconds: Number(indexedSeconds.toFixed(2)),
+      indexed_adds_per_second: Number((ADDS / indexedSeconds).toFixed(1)),
+      latency_ms: load.latency_ms,
+      // Until indexed: the API, the worker (its indexing job) and the database's backends.
+      cpu_ms_per_add: { api: cpuPerAdd('api'), worker: cpuPerAdd('worker'), postgres: cpuPerAdd('postgres') },
+      cpu: share,
     },
     rss_mib: { api: apiRss, worker: workerRss },
   };
@@ -162,8 +184,17 @@ async function main(): Promise<void> {
       Math.round((ITEMS * 1000) / result.batch_delete_ms.p50),
     ),
     row(`verbatim add x${CONCURRENCY} clients`, result.verbatim_adds.latency_ms, result.verbatim_adds.adds_per_second),
+    row(
+      `verbatim add x${CONCURRENCY}, then indexed`,
+      result.verbatim_adds.latency_ms,
+      result.verbatim_adds.indexed_adds_per_second,
+    ),
   ]);
-  console.log(`RSS MiB: api ${apiRss}, worker ${workerRss}`);
+  console.log(
+    `RSS MiB: api ${apiRss}, worker ${workerRss}; verbatim adds' CPU ms per add (api / worker / postgres): ${Object.values(
+      result.verbatim_adds.cpu_ms_per_add,
+    ).join(' / ')}`,
+  );
   console.log(`written ${writeResult(`batch-${new Date().toISOString().replace(/[:.]/g, '-')}`, result)}`);
   await dropDatabase(databaseUrl);
 }

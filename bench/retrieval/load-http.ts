@@ -15,6 +15,8 @@ export interface HttpJob {
   bodies: string[];
   connections: number;
   duration: number;
+  /** Stop after this many requests instead of after `duration`. */
+  amount?: number;
   /** Default POST. */
   method?: 'GET' | 'POST';
   /** Cycled like `bodies` (a GET's query string); `path` when absent. */
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
     url: job.url,
     connections: job.connections,
     duration: job.duration,
+    ...(job.amount ? { amount: job.amount } : {}),
     timeout: 30,
     requests: [
       {
