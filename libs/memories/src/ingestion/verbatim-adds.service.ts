@@ -25,6 +25,8 @@ const VERBATIM_BATCH = 50;
 const GROUP_ITEMS = 500;
 /** Groups of a project in flight at once: one is embedded and categorised while another is written. */
 const GROUP_LANES = 2;
+/** Verbatim adds come in streams: their indexing waits this long, so that the next adds share its run. */
+const INDEX_DELAY_MS = 200;
 
 /** One batch of an add, waiting for its project's next transaction. */
 interface Pending {
@@ -183,7 +185,7 @@ export class VerbatimAddsService {
       return rows;
     });
     if (stored.some((rows) => rows.length > 0)) {
-      await this.vectorIndex.indexLater(projectId);
+      await this.vectorIndex.indexLater(projectId, INDEX_DELAY_MS);
     }
     const categorised = stored.flatMap((rows, index) =>
       this.categorization.inline(group[index].request.pipeline) ? rows : [],

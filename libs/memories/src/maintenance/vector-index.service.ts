@@ -5,8 +5,6 @@ import { VectorIndexRepository } from './vector-index.repository';
 
 /** Rows per statement: each new vector costs about a millisecond of graph inserts, with its row locked. */
 const INDEX_CHUNK = 200;
-/** How long a queued indexing job waits before it runs: the writes of a burst share one run. */
-const INDEX_DELAY_MS = 200;
 
 /**
  * Makes sure the configured embedder has its HNSW index (switching embedders needs no migration), and
@@ -28,17 +26,17 @@ export class VectorIndexService {
   }
 
   /**
-   * Queues the project's indexing once a write that left vectors pending has committed. At most one job
-   * per project waits (a short while, so that it moves what the writes after this one leave too): writes
-   * during a run queue one more, which moves what that run could not see yet.
+   * Queues the project's indexing once a write that left vectors pending has committed, to run after
+   * `delayMs` (a stream of writes then shares one run). At most one job per project waits: writes during a
+   * run queue one more, which moves what that run could not see yet.
    * The write stands either way, so a refused job is only logged (the job sweeper queues it again);
    * answers whether it was queued.
    */
-  async indexLater(projectId: string): Promise<boolean> {
+  async indexLater(projectId: string, delayMs = 0): Promise<boolean> {
     try {
       await this.queue.add(
         { name: JobName.IndexVectors, data: { projectId } },
-        { delay: INDEX_DELAY_MS, deduplication: { id: `index-vectors:${projectId}`, keepLastIfActive: true } },
+        { delay: delayMs, deduplication: { id: `index-vectors:${projectId}`, keepLastIfActive: true } },
       );
       return true;
     } catch (error) {
