@@ -37,8 +37,9 @@ export class VectorIndexRepository {
   }
 
   /**
-   * Moves up to `limit` of the project's pending vectors (left by batch updates and verbatim adds) into `embedding`, and so
-   * into the HNSW index, in one statement; rows another mover holds are skipped. Returns how many moved.
+   * Moves up to `limit` of the project's pending vectors (left by batch updates and verbatim adds) into
+   * `embedding`, and so into the HNSW index, in one statement; rows another mover holds are skipped.
+   * Returns how many moved.
    */
   indexPending(projectId: string, limit: number): Promise<number> {
     return this.prisma.$executeRaw`

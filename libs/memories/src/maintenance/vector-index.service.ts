@@ -28,9 +28,8 @@ export class VectorIndexService {
   /**
    * Queues the project's indexing once a write that left vectors pending has committed, to run after
    * `delayMs` (a stream of writes then shares one run). At most one job per project waits: writes during a
-   * run queue one more, which moves what that run could not see yet.
-   * The write stands either way, so a refused job is only logged (the job sweeper queues it again);
-   * answers whether it was queued.
+   * run queue one more, which moves what that run could not see yet. The write stands either way, so a
+   * refused job is only logged (the job sweeper queues it again); answers whether it was queued.
    */
   async indexLater(projectId: string, delayMs = 0): Promise<boolean> {
     try {
@@ -45,7 +44,7 @@ export class VectorIndexService {
     }
   }
 
-  /** Queues indexing for up to `limit` projects with vectors pending since before `before` (a job late or lost); how many. */
+  /** Queues indexing for up to `limit` projects with vectors pending since before `before` (a job late or lost). */
   async indexLate(before: Date, limit: number): Promise<number> {
     let queued = 0;
     for (const projectId of await this.indexes.pendingProjects(before, limit)) {
