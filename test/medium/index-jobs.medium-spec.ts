@@ -43,6 +43,7 @@ describe('vector indexing jobs', () => {
     const blocked = new Promise<void>((resolve) => (release = resolve));
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
+    const workerConnection = connection.duplicate();
     const worker = new Worker(
       QueueName.VectorIndexing,
       async (job: Job<{ projectId: string }>) => {
@@ -52,7 +53,7 @@ describe('vector indexing jobs', () => {
           await blocked;
         }
       },
-      { connection: connection.duplicate(), prefix: bullPrefix(t.config.env.REDIS_PREFIX), concurrency: 1 },
+      { connection: workerConnection, prefix: bullPrefix(t.config.env.REDIS_PREFIX), concurrency: 1 },
     );
     try {
       await running;
@@ -67,6 +68,7 @@ describe('vector indexing jobs', () => {
       expect(runs).toContain(other);
     } finally {
       await worker.close();
+      workerConnection.disconnect();
     }
   });
 });
