@@ -4,7 +4,7 @@ import { JobSweeper } from '@app/memories';
 import { eventually } from '../utils/events';
 import { projectState } from '../utils/project-state';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
-import { leavePending, vectorState } from '../utils/vectors';
+import { leavePending, vectorState, whenIndexed } from '../utils/vectors';
 
 describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/batch/)', () => {
   let t: TestApp;
@@ -38,10 +38,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
         .expect(200);
       ids.push(response.body.results[0].id);
     }
-    await eventually(async () => {
-      const states = await Promise.all(ids.map((id) => vectorState(t, id)));
-      return states.every((state) => state.indexed) ? true : undefined;
-    });
+    await whenIndexed(t, ids);
     return ids;
   }
 
@@ -137,10 +134,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
       .send({ memories: ids.map((memory_id, index) => ({ memory_id, text: text(index) })) })
       .expect(200);
     const vectors = await Promise.all(ids.map(embeddingOf));
-    await eventually(async () => {
-      const states = await Promise.all(ids.map((id) => vectorState(t, id)));
-      return states.every((state) => state.indexed && !state.pending) ? true : undefined;
-    });
+    await whenIndexed(t, ids);
     expect(await Promise.all(ids.map(embeddingOf))).toEqual(vectors);
     const search = await request(t.http)
       .post('/v3/memories/search/')
@@ -161,7 +155,7 @@ describe('batch update and delete (PUT/DELETE /v1/batch/, alias /v1/memories/bat
     await t.prisma.$executeRaw`UPDATE memories SET updated_at = now() - interval '1 hour' WHERE id = ${lost}::uuid`;
     const report = await t.app.get(JobSweeper).sweep();
     expect(report.requeued).toBeGreaterThanOrEqual(1);
-    await eventually(async () => ((await vectorState(t, lost)).indexed ? true : undefined));
+    await whenIndexed(t, [lost]);
     expect(await vectorState(t, lost)).toEqual({ indexed: true, pending: false });
     expect(await embeddingOf(id)).toEqual(sung);
   });

@@ -2,9 +2,9 @@ import request from 'supertest';
 import { Prisma } from '@app/core';
 import { AddMemoriesDto, IngestionService, toAddRequest } from '@app/memories';
 import { JobStatus } from '@app/queue';
-import { EventBody, eventually, waitForEvent } from '../utils/events';
+import { EventBody, waitForEvent } from '../utils/events';
 import { createTestApp, Tenant, TestApp } from '../utils/test-app';
-import { vectorState } from '../utils/vectors';
+import { whenIndexed } from '../utils/vectors';
 
 const PARALLEL = 50;
 
@@ -97,10 +97,7 @@ describe('Idempotency-Key and race-free adds (real worker)', () => {
         .send({ query: texts[7], filters: { user_id: 'scope-2' }, top_k: 1 })
         .expect(200);
       expect(found.body.results.map((hit: { id: string }) => hit.id)).toEqual([ids[7]]);
-      await eventually(async () => {
-        const states = await Promise.all(ids.map((id) => vectorState(t, id)));
-        return states.every((state) => state.indexed && !state.pending) ? true : undefined;
-      });
+      await whenIndexed(t, ids);
     });
   });
 

@@ -1,4 +1,5 @@
 import { Prisma } from '@app/core';
+import { eventually } from './events';
 import { TestApp } from './test-app';
 
 /** Where a memory's vector is: in `embedding` (so in the HNSW index), or pending beside it. */
@@ -14,4 +15,12 @@ export async function leavePending(t: TestApp, ids: string[]): Promise<void> {
   await t.prisma.$executeRaw`
     UPDATE memories SET pending_embedding = embedding, embedding = NULL
     WHERE id IN (${Prisma.join(ids.map((id) => Prisma.sql`${id}::uuid`))})`;
+}
+
+/** Waits until the worker has moved every one of these memories' vectors into the index. */
+export async function whenIndexed(t: TestApp, ids: string[]): Promise<void> {
+  await eventually(async () => {
+    const states = await Promise.all(ids.map((id) => vectorState(t, id)));
+    return states.every((state) => state.indexed && !state.pending) ? true : undefined;
+  });
 }
